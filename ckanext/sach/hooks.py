@@ -1,0 +1,24 @@
+"""Dataset life-cycle hooks of the `sach` plugin, called from plugin.py."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def configure(config: Any) -> None:
+    """Load vocabularies and anything else needed once at start-up."""
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    return pkg_dict
+
+
+def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
+    return search_params
+
+
+def after_dataset_change(event: str, context: Any, pkg_dict: dict[str, Any]) -> None:
+    """Called after create/update/delete (event is one of those words)."""
+
+
+def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+    return facets_dict

@@ -1,0 +1,4 @@
+"""validators of ckanext-sach."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,54 @@
+"""What the `sach` plugin registers through `tk.blanket`.
+
+Each area of the extension keeps its own module with an ``__all__``; this module
+only gathers them, so that ``plugin.py`` stays thin and areas do not edit each
+other's files.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+ACTION_MODULES = ["ckanext.sach.logic.action"]
+AUTH_MODULES = ["ckanext.sach.logic.auth"]
+HELPER_MODULES = ["ckanext.sach.helpers"]
+VALIDATOR_MODULES = ["ckanext.sach.logic.validators"]
+VIEW_MODULES = ["ckanext.sach.views"]
+
+
+def _public(modules: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in modules:
+        module = importlib.import_module(name)
+        for attr in getattr(module, "__all__", []):
+            found[attr] = getattr(module, attr)
+    return found
+
+
+def actions() -> dict[str, Any]:
+    return _public(ACTION_MODULES)
+
+
+def auth_functions() -> dict[str, Any]:
+    return _public(AUTH_MODULES)
+
+
+def helpers() -> dict[str, Any]:
+    return _public(HELPER_MODULES)
+
+
+def validators() -> dict[str, Any]:
+    return _public(VALIDATOR_MODULES)
+
+
+def blueprints() -> list[Any]:
+    blueprints: list[Any] = []
+    for name in VIEW_MODULES:
+        blueprints.extend(importlib.import_module(name).get_blueprints())
+    return blueprints
+
+
+def cli_commands() -> list[Any]:
+    from ckanext.sach.cli import sach
+
+    return [sach]

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Embedded PostgreSQL 15 + Redis for ckanext-sach, with data under ./.local (git-ignored).
+#   scripts/services.sh start | stop | status | ensure-db NAME
+# Ports (loopback only) come from SACH_PG_PORT (54329) and SACH_REDIS_PORT (63799).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="${SACH_LOCAL_DIR:-$ROOT/.local}"
+PG_PORT="${SACH_PG_PORT:-54329}"
+REDIS_PORT="${SACH_REDIS_PORT:-63799}"
+PG_DATA="$LOCAL/pg/data"
+PG_RUN="$LOCAL/pg/run"
+PG_LOG="$LOCAL/pg/postgresql.log"
+REDIS_DIR="$LOCAL/redis"
+PG_USER_DB="ckan_sach"       # role name; password = role name (loopback only, dev/test)
+
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+say() { printf '==> %s\n' "$*"; }
+
+pg_bindir() {
+  for d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+  done
+  command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
+  return 1
+}
+
+as_root() { [ "$(id -u)" = 0 ]; }
+
+apt_install() {
+  as_root || die "$* is not installed and this user cannot install it. Run as root, or: sudo apt-get install -y $*"
+  command -v apt-get >/dev/null 2>&1 || die "$* is not installed and apt-get is missing. Install $* by hand."
+  say "Installing $* from Debian packages"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -qq "$@" >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    apt-get install -y -qq "$@" >/dev/null || die "could not install $* (apt-get failed; is the package mirror reachable?)"
+  fi
+}
+
+# Who runs PostgreSQL: never root.
+pg_owner() {
+  if as_root; then echo postgres; else id -un; fi
+}
+
+run_pg() {  # run a PostgreSQL binary as the cluster owner
+  local owner; owner=$(pg_owner)
+  if as_root; then runuser -u "$owner" -- "$@"; else "$@"; fi
+}
+
+port_busy() {  # true when something listens on 127.0.0.1:$1
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { exec 3>&- 3<&- 2>/dev/null || true; return 0; }
+  return 1
+}
+
+pg_running() {
+  local bin; bin=$(pg_bindir) || return 1
+  [ -f "$PG_DATA/postmaster.pid" ] && run_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
+}
+
+start_pg() {
+  local bin
+  if ! bin=$(pg_bindir); then apt_install postgresql-15 postgresql-contrib-15 2>/dev/null || apt_install postgresql postgresql-contrib; bin=$(pg_bindir) || die "PostgreSQL binaries not found after install"; fi
+  [ -f "$(dirname "$bin")/lib/unaccent.so" ] || ls /usr/lib/postgresql/*/lib/unaccent.so >/dev/null 2>&1 || apt_install postgresql-contrib
+  local owner; owner=$(pg_owner)
+  mkdir -p "$LOCAL/pg" "$PG_RUN"
+  if as_root; then chown "$owner" "$LOCAL/pg" "$PG_RUN"; fi
+  if pg_running; then say "PostgreSQL already running on 127.0.0.1:$PG_PORT ($PG_DATA)"; return 0; fi
+  if port_busy "$PG_PORT"; then
+    die "port $PG_PORT is in use by another program, not by this project's PostgreSQL. Stop it or set SACH_PG_PORT=<free port> (and the same port in ckan.ini / test.ini)."
+  fi
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    say "Creating PostgreSQL cluster in $PG_DATA"
+    mkdir -p "$PG_DATA"; as_root && chown "$owner" "$PG_DATA"; chmod 700 "$PG_DATA"
+    run_pg "$bin/initdb" -D "$PG_DATA" -U postgres -E UTF8 --locale=C.UTF-8 -A trust >/dev/null \
+      || die "initdb failed (see output above)"
+  fi
+  touch "$PG_LOG"; as_root && chown "$owner" "$PG_LOG"
+  say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  run_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
+    -o "-p $PG_PORT -k $PG_RUN -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB" start >/dev/null \
+    || { tail -20 "$PG_LOG" >&2; die "PostgreSQL did not start (log: $PG_LOG)"; }
+}
+
+psql_admin() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+ensure_db() {
+  local db="$1"
+  psql_admin -d postgres -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='$PG_USER_DB') THEN CREATE ROLE $PG_USER_DB LOGIN PASSWORD '$PG_USER_DB'; END IF; END\$\$;"
+  if [ -z "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname='$db'")" ]; then
+    say "Creating database $db"
+    psql_admin -d postgres -c "CREATE DATABASE $db OWNER $PG_USER_DB ENCODING 'UTF8' TEMPLATE template0"
+  fi
+  # unaccent is trusted since PostgreSQL 13, but create it as superuser so any owner works.
+  psql_admin -d "$db" -c "CREATE EXTENSION IF NOT EXISTS unaccent"
+}
+
+redis_bin() { command -v redis-server 2>/dev/null || { [ -x /usr/bin/redis-server ] && echo /usr/bin/redis-server; }; }
+redis_cli() { command -v redis-cli 2>/dev/null || echo /usr/bin/redis-cli; }
+
+redis_running() { "$(redis_cli)" -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+
+start_redis() {
+  local bin; bin=$(redis_bin) || true
+  if [ -z "$bin" ]; then apt_install redis-server; bin=$(redis_bin) || die "redis-server not found after install"; fi
+  mkdir -p "$REDIS_DIR"
+  if redis_running; then
+    if [ -f "$REDIS_DIR/redis.pid" ] && kill -0 "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null; then
+      say "Redis already running on 127.0.0.1:$REDIS_PORT"; return 0
+    fi
+    say "A Redis server already answers on 127.0.0.1:$REDIS_PORT; reusing it"; return 0
+  fi
+  port_busy "$REDIS_PORT" && die "port $REDIS_PORT is in use by a program that is not Redis. Stop it or set SACH_REDIS_PORT=<free port>."
+  say "Starting Redis on 127.0.0.1:$REDIS_PORT"
+  "$bin" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --daemonize yes \
+    --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 50); do redis_running && return 0; sleep 0.1; done
+  die "Redis did not start (log: $REDIS_DIR/redis.log)"
+}
+
+stop_all() {
+  local bin
+  if bin=$(pg_bindir) && pg_running; then say "Stopping PostgreSQL"; run_pg "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null; fi
+  if [ -f "$REDIS_DIR/redis.pid" ] && kill -0 "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null; then
+    say "Stopping Redis"; "$(redis_cli)" -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$REDIS_DIR/redis.pid")"
+  fi
+}
+
+status() {
+  if pg_running; then echo "PostgreSQL: running on 127.0.0.1:$PG_PORT"; else echo "PostgreSQL: stopped"; fi
+  if redis_running; then echo "Redis: running on 127.0.0.1:$REDIS_PORT"; else echo "Redis: stopped"; fi
+}
+
+case "${1:-}" in
+  start) start_pg; start_redis ;;
+  stop) stop_all ;;
+  status) status ;;
+  ensure-db) [ -n "${2:-}" ] || die "usage: $0 ensure-db NAME"; start_pg; start_redis; ensure_db "$2" ;;
+  *) echo "usage: $0 start|stop|status|ensure-db NAME" >&2; exit 2 ;;
+esac
