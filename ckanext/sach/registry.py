@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-ACTION_MODULES = ["ckanext.sach.logic.action"]
-AUTH_MODULES = ["ckanext.sach.logic.auth"]
+ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action"]
+AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth"]
 HELPER_MODULES = ["ckanext.sach.helpers"]
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators"]
 VIEW_MODULES = ["ckanext.sach.views"]
