@@ -1,0 +1,78 @@
+"""Participation requests: citizens ask for a dataset or comment on one.
+
+Table created by the alembic migration ``sach_0001_requests``
+(``ckan db upgrade -p sach``).
+"""
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+KINDS = ("dataset", "comment")
+STATUSES = ("new", "in_progress", "answered", "rejected")
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.utcnow()
+
+
+class Request(tk.BaseModel):  # type: ignore[misc,valid-type]
+    __tablename__ = "sach_request"
+
+    id = sa.Column(
+        sa.UnicodeText, primary_key=True, default=lambda: str(uuid.uuid4())
+    )
+    kind = sa.Column(sa.UnicodeText, nullable=False)
+    title = sa.Column(sa.UnicodeText, nullable=False)
+    body = sa.Column(sa.UnicodeText, nullable=False)
+    package_id = sa.Column(sa.UnicodeText)
+    organization_id = sa.Column(sa.UnicodeText)
+    requester_name = sa.Column(sa.UnicodeText, nullable=False)
+    requester_email = sa.Column(sa.UnicodeText, nullable=False)
+    status = sa.Column(
+        sa.UnicodeText, nullable=False, default="new"
+    )
+    answer = sa.Column(sa.UnicodeText)
+    answered_by = sa.Column(sa.UnicodeText)
+    answered_at = sa.Column(sa.DateTime)
+    created = sa.Column(
+        sa.DateTime, nullable=False, default=_now
+    )
+    modified = sa.Column(
+        sa.DateTime, nullable=False, default=_now, onupdate=_now
+    )
+
+    @classmethod
+    def get(cls, request_id: str) -> Request | None:
+        return model.Session.get(cls, request_id)
+
+    def public_dict(self) -> dict[str, Any]:
+        """What anyone may see: never the requester's name or e-mail."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "body": self.body,
+            "package_id": self.package_id,
+            "organization_id": self.organization_id,
+            "status": self.status,
+            "answer": self.answer,
+            "answered_at": self.answered_at.isoformat() if self.answered_at else None,
+            "created": self.created.isoformat() if self.created else None,
+        }
+
+    def private_dict(self) -> dict[str, Any]:
+        """For officers who may answer the request."""
+        data = self.public_dict()
+        data.update(
+            requester_name=self.requester_name,
+            requester_email=self.requester_email,
+            answered_by=self.answered_by,
+        )
+        return data
