@@ -1,4 +1,174 @@
-"""Template helpers of ckanext-sach."""
+"""Template helpers of ckanext-sach.
+
+Helpers never run searches: pages get their data from the view (one cached
+``package_search``); helpers only format what they are given or read config.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.sach import config
+
+__all__ = [
+    "sach_municipality_name",
+    "sach_contact_email",
+    "sach_contact_phone",
+    "sach_contact_address",
+    "sach_homepage",
+    "sach_pnt_url",
+    "sach_microsite_topic_choices",
+    "sach_microsite_audience_choices",
+    "sach_microsite_label",
+    "sach_request_status_label",
+    "sach_request_kind_label",
+    "sach_can_answer_requests",
+    "sach_dataset_citation",
+    "sach_dataset_links",
+    "sach_split_names",
+]
+
+AUDIENCES = [
+    ("ciudadania", "Ciudadanía en general", "General public"),
+    ("estudiantes", "Estudiantes y docentes", "Students and teachers"),
+    ("emprendedores", "Empresas y personas emprendedoras", "Businesses and entrepreneurs"),
+    ("osc", "Organizaciones de la sociedad civil", "Civil society organisations"),
+    ("periodistas", "Periodistas e investigadores", "Journalists and researchers"),
+    ("personas_mayores", "Personas mayores", "Older people"),
+]
+
+
+def _lang() -> str:
+    try:
+        lang = tk.h.lang() or "es"
+    except Exception:  # outside a request
+        lang = "es"
+    return "en" if lang.startswith("en") else "es"
+
+
+def sach_municipality_name() -> str:
+    return config.municipality_name()
+
+
+def sach_contact_email() -> str:
+    return config.contact_email()
+
+
+def sach_contact_phone() -> str:
+    return config.contact_phone()
+
+
+def sach_contact_address() -> str:
+    return config.contact_address()
+
+
+def sach_homepage() -> str:
+    return config.homepage()
+
+
+def sach_pnt_url() -> str:
+    return config.pnt_url()
+
+
+def sach_microsite_topic_choices(field: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Topics of the plain-language cards: the catalogue's temas (vocab ``themes``)."""
+    from ckanext.sach import vocab
+
+    return [
+        {"value": item["value"], "label": item["label"]}
+        for item in vocab.items("themes")
+    ]
+
+
+def sach_microsite_audience_choices(field: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    return [{"value": v, "label": {"es": es, "en": en}} for v, es, en in AUDIENCES]
+
+
+def sach_microsite_label(kind: str, value: Any) -> str:
+    """Label of a topic (``kind='topic'``) or audience (``kind='audience'``) value."""
+    choices = (
+        sach_microsite_topic_choices()
+        if kind == "topic"
+        else sach_microsite_audience_choices()
+    )
+    for choice in choices:
+        if choice["value"] == value:
+            label = choice["label"]
+            if isinstance(label, dict):
+                return label.get(_lang()) or label.get("es") or str(value)
+            return str(label)
+    return str(value or "")
+
+
+def sach_request_status_label(status: str) -> str:
+    return {
+        "new": tk._("Recibida"),
+        "in_progress": tk._("En atención"),
+        "answered": tk._("Respondida"),
+        "rejected": tk._("No procede"),
+    }.get(status, status)
+
+
+def sach_request_kind_label(kind: str) -> str:
+    return {
+        "dataset": tk._("Solicitud de datos"),
+        "comment": tk._("Comentario sobre un conjunto de datos"),
+    }.get(kind, kind)
+
+
+def sach_can_answer_requests() -> bool:
+    from ckanext.sach.microsite.auth import can_answer
+
+    return can_answer(tk.g.get("user") or None)
+
+
+def sach_split_names(value: Any) -> list[str]:
+    """``"a b c"`` or a list -> list of dataset names."""
+    if not value:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value if v]
+    return [n for n in str(value).replace(",", " ").split() if n]
+
+
+def sach_dataset_citation(pkg: dict[str, Any], today: datetime.date | None = None) -> dict[str, str]:
+    """How to cite a dataset under the Términos de Libre Uso MX: dataset
+    name, institution, URL and date of consultation."""
+    today = today or datetime.date.today()
+    org = pkg.get("organization") or {}
+    institution = org.get("title") or ""
+    municipality = config.municipality_name()
+    if institution:
+        institution = f"{institution}, Ayuntamiento de {municipality}"
+    else:
+        institution = f"Ayuntamiento de {municipality}"
+    url = tk.url_for("dataset.read", id=pkg["name"], _external=True)
+    consulted = today.strftime("%d/%m/%Y")
+    text = tk._(
+        "{title}. {institution}. Disponible en: {url} (fecha de consulta: {date}). "
+        "Términos de Libre Uso MX."
+    ).format(title=pkg.get("title") or pkg["name"], institution=institution, url=url, date=consulted)
+    return {
+        "title": pkg.get("title") or pkg["name"],
+        "institution": institution,
+        "url": url,
+        "date": consulted,
+        "text": text,
+    }
+
+
+def sach_dataset_links(pkg: dict[str, Any]) -> list[dict[str, str]]:
+    """Machine-readable forms of a dataset: DCAT (RDF) and CKAN API."""
+    name = pkg["name"]
+    site = tk.config.get("ckan.site_url", "").rstrip("/")
+    links = []
+    for fmt, label in (("ttl", "DCAT (Turtle)"), ("rdf", "DCAT (RDF/XML)"), ("jsonld", "DCAT (JSON-LD)")):
+        links.append({"label": label, "url": f"{site}/dataset/{name}.{fmt}", "format": fmt})
+    links.append({
+        "label": tk._("API de CKAN (package_show)"),
+        "url": f"{site}/api/3/action/package_show?id={name}",
+        "format": "json",
+    })
+    return links

@@ -12,7 +12,7 @@ from typing import Any
 ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action"]
 AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth"]
 HELPER_MODULES = ["ckanext.sach.helpers"]
-VALIDATOR_MODULES = ["ckanext.sach.logic.validators"]
+VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
 VIEW_MODULES = ["ckanext.sach.views"]
 
 
