@@ -18,6 +18,7 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> %s\n' "$*"; }
 
 pg_bindir() {
+  if [ -n "${SACH_PG_BINDIR:-}" ]; then [ -x "$SACH_PG_BINDIR/initdb" ] && { echo "$SACH_PG_BINDIR"; return 0; }; return 1; fi
   for d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
     [ -x "$d/initdb" ] && { echo "$d"; return 0; }
   done
@@ -28,6 +29,7 @@ pg_bindir() {
 as_root() { [ "$(id -u)" = 0 ]; }
 
 apt_install() {
+  [ -z "${SACH_NO_INSTALL:-}" ] || die "$* is not installed (SACH_NO_INSTALL is set, so nothing is installed). Install it with: apt-get install -y $*"
   as_root || die "$* is not installed and this user cannot install it. Run as root, or: sudo apt-get install -y $*"
   command -v apt-get >/dev/null 2>&1 || die "$* is not installed and apt-get is missing. Install $* by hand."
   say "Installing $* from Debian packages"
@@ -49,8 +51,11 @@ run_pg() {  # run a PostgreSQL binary as the cluster owner
 }
 
 port_busy() {  # true when something listens on 127.0.0.1:$1
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { exec 3>&- 3<&- 2>/dev/null || true; return 0; }
-  return 1
+  if command -v ss >/dev/null 2>&1; then
+    [ -n "$(ss -ltnH "( sport = :$1 )" 2>/dev/null)" ]
+  else
+    timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+  fi
 }
 
 pg_running() {
@@ -60,7 +65,7 @@ pg_running() {
 
 start_pg() {
   local bin
-  if ! bin=$(pg_bindir); then apt_install postgresql-15 postgresql-contrib-15 2>/dev/null || apt_install postgresql postgresql-contrib; bin=$(pg_bindir) || die "PostgreSQL binaries not found after install"; fi
+  if ! bin=$(pg_bindir); then apt_install postgresql-15 postgresql-contrib; bin=$(pg_bindir) || die "PostgreSQL binaries not found after install"; fi
   [ -f "$(dirname "$bin")/lib/unaccent.so" ] || ls /usr/lib/postgresql/*/lib/unaccent.so >/dev/null 2>&1 || apt_install postgresql-contrib
   local owner; owner=$(pg_owner)
   mkdir -p "$LOCAL/pg" "$PG_RUN"
@@ -98,7 +103,7 @@ ensure_db() {
 redis_bin() { command -v redis-server 2>/dev/null || { [ -x /usr/bin/redis-server ] && echo /usr/bin/redis-server; }; }
 redis_cli() { command -v redis-cli 2>/dev/null || echo /usr/bin/redis-cli; }
 
-redis_running() { "$(redis_cli)" -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+redis_running() { timeout 3 "$(redis_cli)" -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
 
 start_redis() {
   local bin; bin=$(redis_bin) || true

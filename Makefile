@@ -1,0 +1,73 @@
+# San Andrés Cholula open-data catalogue — the two commands:
+#   make run    set up everything and serve http://127.0.0.1:5000 with a demo catalogue
+#   make test   set up the test database and run the whole test suite
+# Other targets: make stop (stop PostgreSQL and Redis), make services, make install, make clean-data
+
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PY := $(VENV)/bin/python
+CKAN := $(VENV)/bin/ckan
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export SACH_PG_PORT ?= 54329
+export SACH_REDIS_PORT ?= 63799
+
+.PHONY: run test stop services install ini db admin demo serve test-db browser clean-data i18n
+
+run: install i18n services ckan.ini db admin demo serve
+
+test: install i18n browser test-db
+	$(VENV)/bin/pytest --ckan-ini=test.ini tests $(PYTEST_ARGS)
+
+$(VENV)/bin/activate:
+	@test -n "$(PYTHON)" || { echo "ERROR: Python 3.11 not found (install python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip setuptools wheel
+
+$(VENV)/.installed: $(VENV)/bin/activate requirements.txt dev-requirements.txt setup.cfg setup.py
+	$(VENV)/bin/pip install -q -r requirements.txt -r dev-requirements.txt
+	$(VENV)/bin/pip install -q -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+i18n: install
+	@$(PY) setup.py -q compile_catalog >/dev/null 2>&1 || $(PY) setup.py compile_catalog
+
+services:
+	@scripts/services.sh start
+
+ckan.ini: ckan.ini.example
+	@if [ -f ckan.ini ]; then echo "==> ckan.ini is older than ckan.ini.example: review the differences"; touch ckan.ini; \
+	else $(PY) scripts/make_ini.py ckan.ini.example ckan.ini && echo "==> Created ckan.ini"; fi
+
+db: install services ckan.ini
+	@scripts/services.sh ensure-db ckan_sach
+	$(CKAN) -c ckan.ini db upgrade
+	$(CKAN) -c ckan.ini search-index rebuild -r -q >/dev/null 2>&1 || true
+
+admin: db
+	@$(PY) scripts/make_admin.py ckan.ini
+
+demo: admin
+	$(CKAN) -c ckan.ini sach seed
+	$(CKAN) -c ckan.ini sach demo
+
+serve:
+	@scripts/check_port.sh $(HOST) $(PORT)
+	@echo "==> Serving http://$(HOST):$(PORT)  (Ctrl-C to stop; 'make stop' stops PostgreSQL and Redis)"
+	$(CKAN) -c ckan.ini run -H $(HOST) -p $(PORT)
+
+browser:
+	@scripts/install_browser.sh
+
+test-db: install services
+	@scripts/services.sh ensure-db ckan_sach_test
+	@$(CKAN) -c test.ini db upgrade >/dev/null
+
+stop:
+	@scripts/services.sh stop
+
+clean-data: stop
+	rm -rf .local

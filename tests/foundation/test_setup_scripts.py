@@ -1,0 +1,80 @@
+"""The set-up scripts a newcomer runs: clear messages, safe to run twice."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ROOT / "scripts" / "services.sh"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=120,
+        env={**os.environ, **(env or {})}, cwd=ROOT,
+    )
+
+
+@pytest.fixture
+def busy_port():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+def test_start_twice_reuses_running_services():
+    first = run(SERVICES, "start")
+    assert first.returncode == 0, first.stderr
+    second = run(SERVICES, "start")
+    assert second.returncode == 0, second.stderr
+    assert "already running" in second.stdout
+    status = run(SERVICES, "status")
+    assert "PostgreSQL: running" in status.stdout and "Redis: running" in status.stdout
+
+
+def test_postgres_port_taken_gives_clear_message(busy_port, tmp_path):
+    result = run(SERVICES, "start", env={"SACH_PG_PORT": str(busy_port), "SACH_LOCAL_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert f"port {busy_port} is in use" in result.stderr
+    assert "SACH_PG_PORT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_redis_port_taken_gives_clear_message(busy_port, tmp_path):
+    # PostgreSQL of this project keeps running on its own port; only Redis' port is busy.
+    result = run(SERVICES, "start", env={"SACH_REDIS_PORT": str(busy_port)})
+    assert result.returncode != 0
+    assert f"port {busy_port} is in use" in result.stderr and "SACH_REDIS_PORT" in result.stderr
+
+
+def test_postgres_not_installable_gives_clear_message(tmp_path):
+    result = run(
+        SERVICES, "start",
+        env={"SACH_PG_BINDIR": str(tmp_path / "missing"), "SACH_NO_INSTALL": "1",
+             "SACH_LOCAL_DIR": str(tmp_path), "SACH_PG_PORT": "1"},
+    )
+    assert result.returncode != 0
+    assert "postgresql-15" in result.stderr and "not installed" in result.stderr
+
+
+def test_web_port_taken_gives_clear_message(busy_port):
+    result = run(ROOT / "scripts" / "check_port.sh", "127.0.0.1", str(busy_port))
+    assert result.returncode == 1
+    assert "already in use" in result.stderr and "PORT=" in result.stderr
+
+
+def test_make_ini_fills_distinct_secrets(tmp_path):
+    dest = tmp_path / "ckan.ini"
+    result = run(os.sys.executable, ROOT / "scripts" / "make_ini.py", ROOT / "ckan.ini.example", dest)
+    assert result.returncode == 0, result.stderr
+    text = dest.read_text(encoding="utf-8")
+    assert "@SECRET@" not in text
+    secrets = [line.split("=", 1)[1].strip().removeprefix("string:") for line in text.splitlines()
+               if line.startswith(("SECRET_KEY", "api_token.jwt.encode.secret"))]
+    assert len(secrets) == 2 and secrets[0] != secrets[1] and all(len(s) >= 32 for s in secrets)
