@@ -46,3 +46,58 @@ def requests_rate_window() -> int:
 
 def pnt_url() -> str:
     return tk.config["ckanext.sach.pnt_url"]
+
+
+# DCAT and data.json export
+
+
+def dcat_catalog_title() -> str:
+    return tk.config["ckanext.sach.dcat.catalog_title"] or tk.config.get("ckan.site_title") or ""
+
+
+def dcat_catalog_description() -> str:
+    return tk.config["ckanext.sach.dcat.catalog_description"]
+
+
+def dcat_catalog_homepage() -> str:
+    return tk.config["ckanext.sach.dcat.catalog_homepage"] or tk.config.get("ckan.site_url") or ""
+
+
+def dcat_catalog_issued() -> str:
+    return tk.config["ckanext.sach.dcat.catalog_issued"]
+
+
+def dcat_catalog_languages() -> list[str]:
+    return tk.config["ckanext.sach.dcat.catalog_languages"]
+
+
+def dcat_catalog_license() -> str:
+    return tk.config["ckanext.sach.dcat.catalog_license"]
+
+
+def dcat_publisher_uri() -> str:
+    return tk.config["ckanext.sach.dcat.publisher_uri"] or homepage()
+
+
+def dcat_publisher_type() -> str:
+    return tk.config["ckanext.sach.dcat.publisher_type"]
+
+
+def dcat_api_service() -> bool:
+    return tk.config["ckanext.sach.dcat.api_service"]
+
+
+def dcat_page_size() -> int:
+    return tk.config["ckanext.sach.dcat.page_size"]
+
+
+def dcat_cache_ttl() -> int:
+    return tk.config["ckanext.sach.dcat.cache_ttl"]
+
+
+def dcat_max_age() -> int:
+    return tk.config["ckanext.sach.dcat.max_age"]
+
+
+def dcat_content_negotiation() -> bool:
+    return tk.config["ckanext.sach.dcat.content_negotiation"]
