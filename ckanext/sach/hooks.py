@@ -13,11 +13,17 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
+    from ckanext.sach.microsite import hooks as microsite_hooks
+
+    search_params = microsite_hooks.default_dataset_type(search_params)
     return search_params
 
 
 def after_dataset_change(event: str, context: Any, pkg_dict: dict[str, Any]) -> None:
     """Called after create/update/delete (event is one of those words)."""
+    from ckanext.sach.microsite import hooks as microsite_hooks
+
+    microsite_hooks.after_dataset_change(event, context, pkg_dict)
 
 
 def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
