@@ -78,3 +78,19 @@ def test_make_ini_fills_distinct_secrets(tmp_path):
     secrets = [line.split("=", 1)[1].strip().removeprefix("string:") for line in text.splitlines()
                if line.startswith(("SECRET_KEY", "api_token.jwt.encode.secret"))]
     assert len(secrets) == 2 and secrets[0] != secrets[1] and all(len(s) >= 32 for s in secrets)
+
+
+def test_readme_configuration_table_matches_declarations():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("config_table", ROOT / "scripts" / "config_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert module.render(readme) == readme, "README config table is stale: run python scripts/config_table.py --write"
+
+
+def test_readme_names_the_two_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make run" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
