@@ -1,0 +1,602 @@
+"""The production stack: docker-compose.yml, docker/ and .env.example.
+
+No Docker engine runs on the development machines, so nothing here builds an
+image or starts a container. What can be checked without one is checked for
+real: the compose file's structure, that every environment variable given to
+CKAN names an option CKAN (or scheming, dcat, sach) declares, that no secret is
+written in the files, the Solr schema patch (run on a sample and on the schema
+of the installed CKAN), the PostgreSQL init script (run against the test
+PostgreSQL), and `docker compose config` when a compose client is installed.
+"""
+from __future__ import annotations
+
+import configparser
+import importlib.metadata
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+import ckan
+import ckanext.dcat
+import ckanext.sach
+import ckanext.scheming
+from ckan.config.declaration import Declaration
+from ckan.config.environment import CONFIG_FROM_ENV_VARS
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+CKAN_DOCKERFILE = ROOT / "docker" / "ckan" / "Dockerfile"
+SOLR_DOCKERFILE = ROOT / "docker" / "solr" / "Dockerfile"
+PATCH_SCRIPT = ROOT / "docker" / "solr" / "spanish_schema.py"
+PG_INIT = ROOT / "docker" / "postgres" / "initdb" / "10-ckan-database.sh"
+INI_EXAMPLE = ROOT / "ckan.ini.example"
+
+CKAN_SERVICES = ("ckan", "worker")
+SERVICES = {"ckan", "worker", "db", "redis", "solr"}
+VOLUMES = {"pg_data": "db", "solr_data": "solr", "ckan_storage": "ckan", "redis_data": "redis"}
+INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?+])?(?P<arg>[^}]*)\}")
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_KEY", re.I)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    with COMPOSE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@pytest.fixture(scope="module")
+def ckan_env(compose) -> dict[str, str]:
+    return {k: str(v) for k, v in compose["services"]["ckan"]["environment"].items()}
+
+
+@pytest.fixture(scope="module")
+def env_example() -> dict[str, str]:
+    values = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        assert sep, f".env.example: not KEY=value: {line!r}"
+        values[key.strip()] = value.strip()
+    return values
+
+
+@pytest.fixture(scope="module")
+def declared_options() -> set[str]:
+    """Options declared by CKAN core, ckanext-dcat and ckanext-sach."""
+    decl = Declaration()
+    decl.load_core_declaration()
+    dcat_dir = Path(ckanext.dcat.__file__).parent
+    sach_dir = Path(ckanext.sach.__file__).parent
+    files = sorted(dcat_dir.glob("config_declaration*.yml")) + [sach_dir / "config_declaration.yaml"]
+    assert len(files) >= 2, files
+    for path in files:
+        decl.load_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return {str(key) for key in decl.iter_options()}
+
+
+@pytest.fixture(scope="module")
+def scheming_options() -> set[str]:
+    """ckanext-scheming declares no options: take the keys its plugins read."""
+    source = (Path(ckanext.scheming.__file__).parent / "plugins.py").read_text(encoding="utf-8")
+    return set(re.findall(r"""['"](scheming\.[a-z_.]+)['"]""", source))
+
+
+def envvar_to_option(name: str, declared: set[str]) -> str | None:
+    """The ckan.ini option an environment variable sets in the CKAN image.
+
+    CKAN core reads the variables of CONFIG_FROM_ENV_VARS; ckanext-envvars (in
+    the official image, last in ckan.plugins) reads CKAN__*/CKANEXT__* with
+    "__" for "." and strips a leading CKAN___ (keys declared as written, like
+    SECRET_KEY, keep their case).
+    """
+    core = {env: option for option, env in CONFIG_FROM_ENV_VARS.items()}
+    if name in core:
+        return core[name]
+    if name.startswith("CKAN___"):
+        key = name[len("CKAN___"):]
+        return key if key in declared else key.lower().replace("__", ".")
+    if name.startswith(("CKAN__", "CKANEXT__")):
+        return name.lower().replace("__", ".")
+    return None
+
+
+def expand(value: str, env: dict[str, str]) -> str:
+    """Compose-style interpolation of ${VAR}, ${VAR:-default}, ${VAR:?msg}."""
+    def sub(match: re.Match[str]) -> str:
+        name, op, arg = match.group("name", "op", "arg")
+        current = env.get(name, "")
+        if op in (":-", "-") and not current:
+            return arg
+        return current
+    return INTERPOLATION.sub(sub, value.replace("$$", "\0")).replace("\0", "$")
+
+
+def iter_strings(node, path=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from iter_strings(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from iter_strings(value, f"{path}[{i}]")
+    elif isinstance(node, str):
+        yield path, node
+
+
+def ini_example_options() -> dict[str, str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keep SECRET_KEY's case
+    parser.read(INI_EXAMPLE, encoding="utf-8")
+    defaults = set(parser.defaults())
+    return {k: v for k, v in parser.items("app:main") if k not in defaults and k != "use"}
+
+
+# ---------------------------------------------------------------- services
+
+
+def test_services_images_and_builds(compose):
+    services = compose["services"]
+    assert set(services) == SERVICES
+
+    ckan_build = services["ckan"]["build"]
+    assert ckan_build == {"context": ".", "dockerfile": "docker/ckan/Dockerfile"}
+    # the worker runs the very image the web service runs
+    assert services["worker"]["build"] == ckan_build
+    assert services["worker"]["image"] == services["ckan"]["image"]
+    assert services["worker"]["command"][-2:] == ["jobs", "worker"]
+    assert services["worker"]["command"][0] == "ckan"
+
+    assert services["solr"]["build"]["context"] == "./docker/solr"
+    assert (ROOT / "docker" / "solr" / services["solr"]["build"]["dockerfile"]) == SOLR_DOCKERFILE
+    assert services["db"]["image"] == "postgres:15"
+    assert re.fullmatch(r"redis:\d+(\.\d+)*", services["redis"]["image"])
+    for service in services.values():
+        assert service.get("restart") == "unless-stopped"
+
+
+def dockerfile_arg(path: Path, name: str) -> str:
+    match = re.search(rf"^ARG {name}=(\S+)$", path.read_text(encoding="utf-8"), re.M)
+    assert match, f"{path.name}: no ARG {name}"
+    return match.group(1)
+
+
+def test_ckan_image_is_the_official_ckan_212_image_plus_the_extensions():
+    assert dockerfile_arg(CKAN_DOCKERFILE, "CKAN_BASE_IMAGE") == "ckan/ckan-base:2.12"
+    text = CKAN_DOCKERFILE.read_text(encoding="utf-8")
+    assert "FROM ${CKAN_BASE_IMAGE}" in text
+    assert "COPY --chown=ckan-sys:ckan-sys . ${SRC_DIR}/ckanext-sach" in text
+    assert "pip3 install --no-cache-dir -e ." in text
+    # scheming and dcat come pinned from requirements.txt, CKAN from the base image
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8").split()
+    assert "ckanext-scheming==3.1.0" in requirements
+    assert "ckanext-dcat==2.4.4" in requirements
+    assert "grep -v '^ckan\\[' requirements.txt" in text
+    assert any(r.startswith("ckan[") for r in requirements), "the grep drops the ckan pin"
+    # it drops back to the unprivileged user of the base image
+    assert re.findall(r"^USER (\S+)$", text, re.M)[-1] == "ckan"
+
+
+def test_solr_image_is_ckan_solr_212_patched_at_build_time():
+    assert dockerfile_arg(SOLR_DOCKERFILE, "CKAN_SOLR_IMAGE") == "ckan/ckan-solr:2.12-solr9"
+    text = SOLR_DOCKERFILE.read_text(encoding="utf-8")
+    schema = "/opt/solr/server/solr/configsets/ckan/conf/managed-schema"
+    assert f"COPY --from=upstream {schema} /build/managed-schema" in text
+    assert "COPY spanish_schema.py /build/spanish_schema.py" in text
+    assert "RUN python3 /build/spanish_schema.py /build/managed-schema" in text
+    assert f"COPY --from=patch --chown=solr:solr /build/managed-schema {schema}" in text
+    # no copy of CKAN's schema lives in the repository
+    assert not list(ROOT.glob("docker/**/schema.xml"))
+    assert not list(ROOT.glob("docker/**/managed-schema"))
+
+
+def test_every_service_has_a_meaningful_healthcheck(compose):
+    checks = {}
+    for name, service in compose["services"].items():
+        health = service.get("healthcheck")
+        assert health, f"{name} has no healthcheck"
+        assert health["test"][0] in ("CMD", "CMD-SHELL"), name
+        for key in ("interval", "timeout", "retries", "start_period"):
+            assert key in health, f"{name} healthcheck lacks {key}"
+        checks[name] = " ".join(health["test"][1:])
+    assert "pg_isready" in checks["db"]
+    assert "redis-cli" in checks["redis"] and "ping" in checks["redis"]
+    assert "/solr/ckan/admin/ping" in checks["solr"]
+    assert "/api/3/action/status_show" in checks["ckan"] and "--fail" in checks["ckan"]
+    assert "rq.Worker.all" in checks["worker"]
+
+
+def test_worker_healthcheck_is_valid_python(compose):
+    code = compose["services"]["worker"]["healthcheck"]["test"][-1]
+    compile(code, "<worker healthcheck>", "exec")
+
+
+def test_named_volumes_declared_used_and_mounted_where_data_lives(compose, ckan_env):
+    declared = set(compose["volumes"])
+    assert declared == set(VOLUMES)
+    used: dict[str, set[str]] = {}
+    for name, service in compose["services"].items():
+        for mount in service.get("volumes", []):
+            source, _, rest = mount.partition(":")
+            if source.startswith((".", "/")):
+                assert rest.endswith(":ro"), f"bind mount of {name} must be read-only: {mount}"
+                continue
+            assert source in declared, f"{name} mounts undeclared volume {source}"
+            used.setdefault(source, set()).add(rest)
+    assert set(used) == declared
+    targets = {vol: next(iter(paths)) for vol, paths in used.items()}
+    assert targets["pg_data"] == "/var/lib/postgresql/data"
+    assert targets["solr_data"] == "/var/solr"
+    assert targets["redis_data"] == "/data"
+    # uploads live where CKAN is told they live, for the web service and the worker
+    assert used["ckan_storage"] == {ckan_env["CKAN_STORAGE_PATH"]}
+    for service in CKAN_SERVICES:
+        assert f"ckan_storage:{ckan_env['CKAN_STORAGE_PATH']}" in compose["services"][service]["volumes"]
+    assert "--appendonly yes" in " ".join(compose["services"]["redis"]["command"])
+
+
+def test_only_ckan_publishes_a_port_and_on_loopback_by_default(compose, env_example):
+    published = {name: s["ports"] for name, s in compose["services"].items() if s.get("ports")}
+    assert set(published) == {"ckan"}
+    [port] = published["ckan"]
+    assert port["target"] == 5000
+    assert expand(port["published"], {}) == "5000"
+    assert expand(port["host_ip"], {}) == "127.0.0.1"
+    assert env_example["SACH_HTTP_HOST_IP"] == "127.0.0.1"
+    for name, service in compose["services"].items():
+        assert "network_mode" not in service, name
+    # databases and index sit on an internal network only
+    assert compose["networks"]["backend"]["internal"] is True
+    for name in ("db", "redis", "solr"):
+        assert compose["services"][name]["networks"] == ["backend"], name
+
+
+def test_depends_on_waits_for_healthy_services(compose):
+    services = compose["services"]
+    expected = {"ckan": {"db", "redis", "solr"}, "worker": {"ckan", "redis"}}
+    for name, service in services.items():
+        deps = service.get("depends_on", {})
+        assert set(deps) == expected.get(name, set()), name
+        for dep, spec in deps.items():
+            assert spec == {"condition": "service_healthy"}, f"{name} -> {dep}"
+            assert services[dep].get("healthcheck"), dep
+
+
+# ---------------------------------------------------------------- secrets
+
+
+def test_no_secret_is_written_in_the_compose_file(compose):
+    for name, service in compose["services"].items():
+        for var, value in (service.get("environment") or {}).items():
+            value = str(value)
+            if SECRET_NAME.search(var):
+                match = re.fullmatch(r"(string:)?\$\{(\w+):\?[^}]+\}", value)
+                assert match, f"{name}.{var} must come from .env as a required ${{VAR:?}}"
+            # credentials inside URLs
+            for cred in re.findall(r"://[^/@\s]*:([^/@\s]*)@", value):
+                assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", cred), f"{name}.{var}: password in URL"
+    for path, text in iter_strings(compose):
+        assert not re.search(r"(?i)password\s*[=:]\s*['\"]?[A-Za-z0-9]{6,}", text), path
+        assert "--requirepass" not in text or "$$REDIS_PASSWORD" in text, path
+
+
+def test_env_example_holds_no_secret_values(env_example):
+    secrets_ = {k: v for k, v in env_example.items() if SECRET_NAME.search(k)}
+    assert set(secrets_) >= {"SACH_SECRET_KEY", "SACH_JWT_SECRET", "SACH_DB_PASSWORD",
+                             "SACH_POSTGRES_PASSWORD", "SACH_REDIS_PASSWORD"}
+    assert all(v == "" for v in secrets_.values()), secrets_
+
+
+def test_interpolated_variables_are_documented_in_env_example(compose, env_example):
+    referenced: dict[str, str | None] = {}
+    for _path, text in iter_strings(compose):
+        for m in INTERPOLATION.finditer(text.replace("$$", "")):
+            referenced.setdefault(m.group("name"), m.group("op"))
+    undocumented = {n for n, op in referenced.items() if n not in env_example and op not in (":-", "-")}
+    assert not undocumented
+    unused = set(env_example) - set(referenced)
+    assert not unused, f".env.example documents variables compose never reads: {unused}"
+    # no CKAN_* in .env: they would look like CKAN options but are only interpolation
+    assert not [k for k in env_example if k.startswith("CKAN")]
+
+
+def test_required_secrets_fail_loudly_when_missing(compose):
+    required = set()
+    for _path, text in iter_strings(compose):
+        required |= {m.group("name") for m in INTERPOLATION.finditer(text) if m.group("op") == ":?"}
+    assert required >= {"SACH_SECRET_KEY", "SACH_JWT_SECRET", "SACH_DB_PASSWORD",
+                        "SACH_POSTGRES_PASSWORD", "SACH_REDIS_PASSWORD", "SACH_SITE_URL"}
+
+
+# ---------------------------------------------------------------- CKAN options
+
+
+def test_both_ckan_services_get_the_same_environment(compose):
+    assert compose["services"]["ckan"]["environment"] == compose["services"]["worker"]["environment"]
+
+
+def test_every_ckan_variable_maps_to_a_declared_option(compose, declared_options, scheming_options):
+    assert "sqlalchemy.url" in declared_options and "ckanext.dcat.rdf.profiles" in declared_options
+    assert "ckanext.sach.contact_email" in declared_options
+    assert {"scheming.dataset_schemas", "scheming.presets"} <= scheming_options
+    known = declared_options | scheming_options
+    for name, service in compose["services"].items():
+        for var in service.get("environment") or {}:
+            if name not in CKAN_SERVICES:
+                assert not var.startswith("CKAN"), f"{name}.{var}: CKAN variable outside CKAN"
+                continue
+            option = envvar_to_option(var, declared_options)
+            assert option is not None, f"{var} is read by neither CKAN core nor ckanext-envvars"
+            assert option in known, f"{var} -> {option!r}, which no plugin declares"
+
+
+def test_mapping_agrees_with_ckanext_envvars(ckan_env, declared_options):
+    """Cross-check the rule above with the plugin the image runs, when installed."""
+    envvars = pytest.importorskip(
+        "ckanext.envvars.plugin",
+        reason="ckanext-envvars==0.0.6 (the one in ckan/ckan-base) is not installed",
+    )
+    plugin = envvars.EnvvarsPlugin()
+    plugin.declared_keys = sorted(declared_options | {"SECRET_KEY"})
+    core = set(CONFIG_FROM_ENV_VARS.values())
+    for var in ckan_env:
+        if var in core:
+            continue
+        assert plugin._envvar_to_ini(var) == envvar_to_option(var, declared_options), var
+
+
+def test_production_plugins_are_the_embedded_ones_with_solr(ckan_env):
+    plugins = ckan_env["CKAN__PLUGINS"].split()
+    embedded = ini_example_options()["ckan.plugins"].split()
+    assert "sach_pgsearch" in embedded and "sach_pgsearch" not in plugins
+    assert plugins[-1] == "envvars", "ckanext-envvars must be last in ckan.plugins"
+    assert plugins[:-1] == [p for p in embedded if p != "sach_pgsearch"]
+    registered = {ep.name for ep in importlib.metadata.entry_points(group="ckan.plugins")}
+    missing = set(plugins) - registered - {"envvars"}
+    assert not missing, missing
+    # the image bakes the same list into ckan.ini (the worker does not run prerun)
+    baked = re.search(r'^ENV CKAN__PLUGINS="([^"]+)"$', CKAN_DOCKERFILE.read_text(encoding="utf-8"), re.M)
+    assert baked and baked.group(1) == ckan_env["CKAN__PLUGINS"]
+    assert ckan_env["CKAN_SOLR_URL"] == "http://solr:8983/solr/ckan"
+
+
+def test_catalogue_options_match_ckan_ini_example(ckan_env, declared_options, env_example):
+    """Same scheming, DCAT and site options as the embedded set-up."""
+    production = {}
+    for var, value in ckan_env.items():
+        production[envvar_to_option(var, declared_options)] = expand(value, env_example)
+    example = ini_example_options()
+    deployment = {"sqlalchemy.url", "ckan.redis.url", "solr_url", "ckan.site_url",
+                  "ckan.storage_path", "SECRET_KEY", "api_token.jwt.encode.secret",
+                  "api_token.jwt.decode.secret", "ckan.plugins"}
+    for option, value in example.items():
+        if option in deployment or "%(here)s" in value or "127.0.0.1" in value:
+            continue
+        assert option in production, f"{option} of ckan.ini.example missing in production"
+        assert production[option] == value, option
+    assert production["ckan.locale_default"] == "es"
+    assert production["api_token.jwt.encode.secret"] == production["api_token.jwt.decode.secret"]
+
+
+# ---------------------------------------------------------------- Solr schema
+
+SAMPLE_SCHEMA = """<?xml version="1.0" encoding="UTF-8" ?>
+<!-- licence header that must survive -->
+<schema name="ckan-9.99" version="1.6">
+<types>
+    <fieldType name="string" class="solr.StrField" sortMissingLast="true" omitNorms="true"/>
+    <fieldType name="text" class="solr.TextField" positionIncrementGap="100">
+        <analyzer type="index">
+            <tokenizer class="solr.WhitespaceTokenizerFactory"/>
+            <filter class="solr.WordDelimiterGraphFilterFactory" generateWordParts="1"/>
+            <filter class="solr.FlattenGraphFilterFactory"/> <!-- after graph filters -->
+            <filter class="solr.LowerCaseFilterFactory"/>
+            <filter class="solr.SnowballPorterFilterFactory" language="English" protected="protwords.txt"/>
+            <filter class="solr.ASCIIFoldingFilterFactory"/>
+        </analyzer>
+        <analyzer type="query">
+            <tokenizer class="solr.WhitespaceTokenizerFactory"/>
+            <filter class="solr.SynonymGraphFilterFactory" synonyms="synonyms.txt" ignoreCase="true" expand="true"/>
+            <filter class="solr.LowerCaseFilterFactory"/>
+            <filter class="solr.SnowballPorterFilterFactory" language="English" protected="protwords.txt"/>
+        </analyzer>
+    </fieldType>
+    <fieldType name="text_general" class="solr.TextField" positionIncrementGap="100">
+        <analyzer>
+            <tokenizer class="solr.WhitespaceTokenizerFactory"/>
+            <filter class="solr.LowerCaseFilterFactory"/>
+            <filter class="solr.SnowballPorterFilterFactory" language="English"/>
+        </analyzer>
+    </fieldType>
+</types>
+<fields>
+    <field name="title" type="text" indexed="true" stored="true"/>
+    <field name="text" type="text" indexed="true" stored="false" multiValued="true"/>
+</fields>
+<uniqueKey>id</uniqueKey>
+<copyField source="title" dest="text"/>
+</schema>
+"""
+
+SPANISH_TAIL = [
+    "solr.LowerCaseFilterFactory",
+    "solr.StopFilterFactory",
+    "solr.KeywordMarkerFilterFactory",
+    "solr.ASCIIFoldingFilterFactory",
+    "solr.SpanishLightStemFilterFactory",
+]
+
+
+def run_patch(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(PATCH_SCRIPT), str(path), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def chains(schema_text: str, field_type: str = "text") -> dict[str, list[ET.Element]]:
+    root = ET.fromstring(schema_text.encode("utf-8"))
+    [ftype] = [f for f in root.iter("fieldType") if f.get("name") == field_type]
+    return {a.get("type", "all"): [c for c in a] for a in ftype.iter("analyzer")}
+
+
+def assert_spanish(schema_text: str) -> None:
+    for kind, chain in chains(schema_text).items():
+        classes = [c.get("class") for c in chain]
+        assert chain[0].tag == "tokenizer", kind
+        assert classes[-5:] == SPANISH_TAIL, (kind, classes)
+        assert "solr.SnowballPorterFilterFactory" not in classes, kind
+        assert classes.count("solr.ASCIIFoldingFilterFactory") == 1, kind
+        stop = chain[classes.index("solr.StopFilterFactory")]
+        assert stop.get("words") == "lang/stopwords_es.txt" and stop.get("format") == "snowball"
+        marker = chain[classes.index("solr.KeywordMarkerFilterFactory")]
+        assert marker.get("protected") == "protwords.txt"
+
+
+def test_patch_adds_spanish_folding_and_stemming_to_the_text_type(tmp_path):
+    schema = tmp_path / "managed-schema"
+    schema.write_text(SAMPLE_SCHEMA, encoding="utf-8")
+    result = run_patch(schema)
+    assert result.returncode == 0, result.stderr
+    patched = schema.read_text(encoding="utf-8")
+    assert_spanish(patched)
+    # the query analyzer keeps its synonyms, the index one its graph flattening
+    query = [c.get("class") for c in chains(patched)["query"]]
+    assert query[:2] == ["solr.WhitespaceTokenizerFactory", "solr.SynonymGraphFilterFactory"]
+    assert "solr.FlattenGraphFilterFactory" in [c.get("class") for c in chains(patched)["index"]]
+    # everything else is left as it was, byte for byte
+    before, after = SAMPLE_SCHEMA.split('<fieldType name="text" '), patched.split('<fieldType name="text" ')
+    assert after[0] == before[0]
+    assert after[1].split("</fieldType>", 1)[1] == before[1].split("</fieldType>", 1)[1]
+    assert "<!-- licence header that must survive -->" in patched
+    assert [c.get("class") for c in chains(patched, "text_general")["all"]][-1] == \
+        "solr.SnowballPorterFilterFactory"
+
+
+def test_patch_is_idempotent(tmp_path):
+    schema = tmp_path / "managed-schema"
+    schema.write_text(SAMPLE_SCHEMA, encoding="utf-8")
+    assert run_patch(schema).returncode == 0
+    once = schema.read_text(encoding="utf-8")
+    assert run_patch(schema).returncode == 0
+    assert schema.read_text(encoding="utf-8") == once
+    assert once.count("ckanext-sach: Spanish analysis") == 1
+
+
+@pytest.mark.parametrize("broken, message", [
+    (SAMPLE_SCHEMA.replace('name="text" ', 'name="texto" '), 'no <fieldType name="text">'),
+    (SAMPLE_SCHEMA.replace('<analyzer type="index">', "<analyzer type=index>"), "not valid XML"),
+    ("<schema/>", 'no <fieldType name="text">'),
+])
+def test_patch_fails_the_build_on_an_unexpected_schema(tmp_path, broken, message):
+    schema = tmp_path / "managed-schema"
+    schema.write_text(broken, encoding="utf-8")
+    result = run_patch(schema)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert schema.read_text(encoding="utf-8") == broken, "a failed patch must not write"
+
+
+def test_patch_on_the_schema_of_the_installed_ckan(tmp_path):
+    """The image patches ckan/ckan-solr:2.12's copy of this very file."""
+    original = (Path(ckan.__file__).parent / "config" / "solr" / "schema.xml").read_text(encoding="utf-8")
+    schema = tmp_path / "managed-schema"
+    schema.write_text(original, encoding="utf-8")
+    result = run_patch(schema)
+    assert result.returncode == 0, result.stderr
+    patched = schema.read_text(encoding="utf-8")
+    assert_spanish(patched)
+    old, new = ET.fromstring(original.encode()), ET.fromstring(patched.encode())
+    # CKAN checks the schema name/version at start-up: untouched
+    assert new.get("name") == old.get("name") == "ckan-2.12"
+    assert new.get("version") == old.get("version")
+    for tag in ("field", "dynamicField", "copyField"):
+        assert [ET.tostring(e) for e in new.iter(tag)] == [ET.tostring(e) for e in old.iter(tag)]
+    others = lambda root: [ET.tostring(f) for f in root.iter("fieldType") if f.get("name") != "text"]  # noqa: E731
+    assert others(new) == others(old)
+    # the free-text fields CKAN searches use the adjusted type
+    text_fields = {f.get("name") for f in new.iter("field") if f.get("type") == "text"}
+    assert {"title", "notes", "text"} <= text_fields
+
+
+# ---------------------------------------------------------------- PostgreSQL init
+
+
+def test_postgres_init_script_creates_a_non_superuser_owner(compose):
+    """Run the db service's init script against the test PostgreSQL server."""
+    psql = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
+    if not Path(psql).exists():
+        pytest.skip("psql is not installed")
+    from sqlalchemy.engine import make_url
+
+    import ckan.plugins.toolkit as tk
+    url = make_url(tk.config["sqlalchemy.url"])
+    mount = [m for m in compose["services"]["db"]["volumes"] if "docker-entrypoint-initdb.d" in m]
+    assert mount == ["./docker/postgres/initdb:/docker-entrypoint-initdb.d:ro"]
+    assert os.access(PG_INIT, os.X_OK)
+
+    suffix = uuid.uuid4().hex[:8]
+    role, db = f"sach_compose_{suffix}", f"sach_compose_{suffix}"
+    env = {**os.environ, "PGHOST": url.host or "127.0.0.1", "PGPORT": str(url.port or 5432),
+           "POSTGRES_USER": "postgres", "SACH_DB_USER": role,
+           "SACH_DB_PASSWORD": "it's-a-test", "SACH_DB_NAME": db,
+           "PATH": f"{Path(psql).parent}:{os.environ.get('PATH', '')}"}
+    admin = [psql, "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qtA"]
+    try:
+        result = subprocess.run(["sh", str(PG_INIT)], env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        row = subprocess.run(admin + ["-c", (
+            "SELECT r.rolsuper, r.rolcreatedb, r.rolcanlogin, pg_get_userbyid(d.datdba) "
+            f"FROM pg_roles r, pg_database d WHERE r.rolname = '{role}' AND d.datname = '{db}'")],
+            env=env, capture_output=True, text=True, timeout=60)
+        assert row.stdout.strip() == f"f|f|t|{role}", row.stderr
+        login = subprocess.run([psql, "-U", role, "-d", db, "-qtA", "-c", "SELECT current_user"],
+                               env=env, capture_output=True, text=True, timeout=60)
+        assert login.stdout.strip() == role, login.stderr
+        # a missing variable stops the script before it touches the server
+        missing = subprocess.run(["sh", str(PG_INIT)], env={**env, "SACH_DB_PASSWORD": ""},
+                                 capture_output=True, text=True, timeout=60)
+        assert missing.returncode != 0 and "SACH_DB_PASSWORD" in missing.stderr
+    finally:
+        subprocess.run(admin + ["-c", f'DROP DATABASE IF EXISTS "{db}"'], env=env,
+                       capture_output=True, timeout=60)
+        subprocess.run(admin + ["-c", f'DROP ROLE IF EXISTS "{role}"'], env=env,
+                       capture_output=True, timeout=60)
+
+
+# ---------------------------------------------------------------- docker compose config
+
+
+def compose_client() -> list[str] | None:
+    docker = shutil.which("docker")
+    if docker:
+        probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True, timeout=60)
+        if probe.returncode == 0:
+            return [docker, "compose"]
+    return None
+
+
+def test_docker_compose_config_accepts_the_file(tmp_path, env_example):
+    client = compose_client()
+    if client is None:
+        pytest.skip("no `docker compose` client here (the compose plugin is not installed): "
+                    "the file was validated by the structural tests only")
+    env_file = tmp_path / ".env"
+    env_file.write_text("".join(f"{k}={v or 'only-for-this-test'}\n" for k, v in env_example.items()))
+    base = client + ["--project-directory", str(ROOT), "-f", str(COMPOSE), "--env-file", str(env_file)]
+    ok = subprocess.run(base + ["config", "--quiet"], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    # and it refuses to render without a secret
+    env_file.write_text(env_file.read_text().replace("SACH_SECRET_KEY=only-for-this-test\n", ""))
+    missing = subprocess.run(base + ["config", "--quiet"], capture_output=True, text=True, timeout=120)
+    assert missing.returncode != 0 and "SACH_SECRET_KEY" in missing.stderr
