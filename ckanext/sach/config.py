@@ -101,3 +101,15 @@ def dcat_max_age() -> int:
 
 def dcat_content_negotiation() -> bool:
     return tk.config["ckanext.sach.dcat.content_negotiation"]
+
+
+def seed_dependencias_file() -> str:
+    return tk.config["ckanext.sach.seed.dependencias_file"]
+
+
+def seed_themes_file() -> str:
+    return tk.config["ckanext.sach.seed.themes_file"]
+
+
+def demo_datasets() -> int:
+    return tk.config["ckanext.sach.demo.datasets"]

@@ -6,9 +6,15 @@ from typing import Any
 
 def configure(config: Any) -> None:
     """Load vocabularies and anything else needed once at start-up."""
+    from ckanext.sach.logic import indexing
+
+    indexing.configure(config)
 
 
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    from ckanext.sach.logic import indexing
+
+    pkg_dict = indexing.before_dataset_index(pkg_dict)
     return pkg_dict
 
 
@@ -19,6 +25,15 @@ def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
     return search_params
 
 
+def after_dataset_search(
+    search_results: dict[str, Any], search_params: dict[str, Any]
+) -> dict[str, Any]:
+    from ckanext.sach.logic import indexing
+
+    search_results = indexing.after_dataset_search(search_results, search_params)
+    return search_results
+
+
 def after_dataset_change(event: str, context: Any, pkg_dict: dict[str, Any]) -> None:
     """Called after create/update/delete (event is one of those words)."""
     from ckanext.sach.microsite import hooks as microsite_hooks
@@ -27,4 +42,7 @@ def after_dataset_change(event: str, context: Any, pkg_dict: dict[str, Any]) -> 
 
 
 def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+    from ckanext.sach.logic import indexing
+
+    facets_dict = indexing.dataset_facets(facets_dict, package_type)
     return facets_dict

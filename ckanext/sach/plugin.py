@@ -49,6 +49,13 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
 
         return hooks.before_dataset_search(search_params)
 
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        from ckanext.sach import hooks
+
+        return hooks.after_dataset_search(search_results, search_params)
+
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         from ckanext.sach import hooks
 

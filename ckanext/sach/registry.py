@@ -11,7 +11,7 @@ from typing import Any
 
 ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action"]
 AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth"]
-HELPER_MODULES = ["ckanext.sach.helpers"]
+HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers"]
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
 VIEW_MODULES = ["ckanext.sach.views"]
 

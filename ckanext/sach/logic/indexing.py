@@ -1,0 +1,156 @@
+"""Schema-side search integration: start-up wiring, index keys, facets and facet labels.
+
+Called from ``hooks.py`` (one line per hook).
+
+Index keys added to every ``dataset`` document (multi-valued where it makes sense, usable in
+``fq`` and ``facet.field``): ``sector``, ``frequency``, ``place`` (values of vocab ``places``),
+``language``, ``obligation`` (vocab ``obligations``), ``obligation_version``, ``personal_data``
+and ``res_role``. Repeating fields (``contact``, ``spatial_coverage``, ``temporal_coverage``) are
+indexed as JSON text, and vocabulary labels are added to ``text`` so that searching for
+"Tonantzintla" or "presupuesto" finds the dataset by its coverage or obligations.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import OrderedDict
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.sach import vocab
+from ckanext.sach.vocab.helpers import FACET_VOCABS
+
+log = logging.getLogger(__name__)
+
+REPEATING_FIELDS = ("contact", "spatial_coverage", "temporal_coverage")
+
+
+def configure(config: Any) -> None:
+    """Check every vocabulary once and wire the licence list when the site did not set one."""
+    vocab.clear_cache()
+    vocab.load_all()
+    if not config.get("licenses_group_url"):
+        config["licenses_group_url"] = "file://" + os.path.abspath(vocab.licenses_file())
+        from ckan import model
+
+        # The register is built lazily and cached on the class: drop any copy built earlier.
+        if "_license_register" in model.Package.__dict__:
+            del model.Package._license_register
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value in (None, "", []):
+        return []
+    if isinstance(value, str):
+        if value.startswith("["):
+            try:
+                loaded = json.loads(value)
+            except ValueError:
+                return [value]
+            return loaded if isinstance(loaded, list) else [value]
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _subfield_values(value: Any, subfield: str) -> list[str]:
+    out = []
+    for entry in _as_list(value):
+        if isinstance(entry, dict) and entry.get(subfield):
+            out.append(str(entry[subfield]))
+    return out
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    if pkg_dict.get("type") != "dataset":
+        return pkg_dict
+    labels: list[str] = []
+
+    for key, name in (("sector", "sectors"), ("frequency", "frequencies"),
+                      ("personal_data", "personal_data")):
+        value = pkg_dict.get(key)
+        if isinstance(value, str) and value:
+            labels.append(vocab.label(name, value, "es"))
+
+    places = _subfield_values(pkg_dict.get("spatial_coverage"), "place")
+    if places:
+        pkg_dict["place"] = places
+        labels.extend(vocab.label("places", p, "es") for p in places)
+
+    languages = [str(v) for v in _as_list(pkg_dict.get("language"))]
+    if languages:
+        pkg_dict["language"] = languages
+
+    obligations = [str(v) for v in _as_list(pkg_dict.get("transparency_obligations"))]
+    if obligations:
+        pkg_dict["obligation"] = obligations
+        pkg_dict["obligation_version"] = sorted(
+            {(vocab.get("obligations", o) or {}).get("version", o.split(":")[0]) for o in obligations}
+        )
+        labels.extend(vocab.label("obligations", o, "es") for o in obligations)
+
+    roles = []
+    for res in pkg_dict.get("resources") or []:
+        if isinstance(res, dict):
+            roles.append(res.get("resource_role") or "data")
+    if roles:
+        pkg_dict["res_role"] = sorted(set(roles))
+
+    for field in REPEATING_FIELDS:
+        if isinstance(pkg_dict.get(field), (list, dict)):
+            pkg_dict[field] = json.dumps(pkg_dict[field], ensure_ascii=False)
+
+    if labels:
+        text = pkg_dict.get("text")
+        if text is None:
+            pkg_dict["text"] = labels
+        elif isinstance(text, list):
+            pkg_dict["text"] = text + labels
+        else:
+            pkg_dict["text"] = [text] + labels
+    return pkg_dict
+
+
+def facet_titles() -> OrderedDict[str, str]:
+    """Facets of the dataset search page, in order, with Spanish titles."""
+    return OrderedDict(
+        [
+            ("organization", tk._("Dependencias")),
+            ("groups", tk._("Temas")),
+            ("sector", tk._("Sectores")),
+            ("frequency", tk._("Frecuencia de actualización")),
+            ("place", tk._("Cobertura geográfica")),
+            ("res_format", tk._("Formatos")),
+            ("license_id", tk._("Licencias")),
+            ("tags", tk._("Palabras clave")),
+        ]
+    )
+
+
+def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+    if package_type != "dataset":
+        return facets_dict
+    ours = facet_titles()
+    result: OrderedDict[str, Any] = OrderedDict(ours)
+    for key, title in facets_dict.items():
+        if key not in result:
+            result[key] = title
+    facets_dict.clear()
+    facets_dict.update(result)
+    return facets_dict
+
+
+def after_dataset_search(search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+    """Facet items of vocabulary facets show their labels (``display_name``), not slugs."""
+    facets = search_results.get("search_facets") or {}
+    for facet, data in facets.items():
+        name = FACET_VOCABS.get(facet)
+        if not name or name == "licenses" or not isinstance(data, dict):
+            continue
+        for item in data.get("items", []):
+            if vocab.get(name, item.get("name")) is not None:
+                item["display_name"] = vocab.label(name, item["name"])
+    return search_results
