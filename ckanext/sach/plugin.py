@@ -82,7 +82,14 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
 class SachPgSearchPlugin(p.SingletonPlugin):
     """CKAN search on PostgreSQL: replaces the Solr connection of ckan.lib.search."""
 
+    p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
+
+    # IConfigurer runs before CKAN's start-up Solr schema check; IConfigurable after it.
+    def update_config(self, config: Any) -> None:
+        from ckanext.sach import search
+
+        search.install()
 
     def configure(self, config: Any) -> None:
         from ckanext.sach import search

@@ -1,0 +1,275 @@
+"""A pysolr-compatible connection whose index lives in PostgreSQL (table `sach_search_doc`).
+
+CKAN's `PackageSearchIndex` and `PackageSearchQuery` prepare documents and queries and then only
+call `add`, `delete`, `commit` and `search` on the object returned by `make_connection()`; this class
+answers those calls. Writes go through CKAN's own SQLAlchemy session, so a dataset and its index
+document are committed (or rolled back) in the same transaction.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable
+
+import pysolr
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+import ckan.model as model
+from ckan.lib.search.common import SearchError
+
+from ckanext.sach.search import config as search_config
+from ckanext.sach.search import document
+from ckanext.sach.search.query import QueryBuilder, QueryError
+
+log = logging.getLogger(__name__)
+
+TABLE_MISSING = (
+    "The search table sach_search_doc does not exist: run `ckan db upgrade -p sach_pgsearch`"
+)
+
+_VECTOR = " || ".join(
+    f"setweight(to_tsvector({cfg}, :text_{w.lower()}), '{w}')"
+    for cfg in ("CAST(:cfg AS regconfig)", "'sach_simple'")
+    for w in "ABCD"
+)
+
+UPSERT = sa.text(
+    f"""
+    INSERT INTO sach_search_doc AS t (
+        index_id, id, site_id, name, metadata_created, metadata_modified, title_sort,
+        doc, fields, data_dict, validated_data_dict, tsv, indexed_at)
+    VALUES (
+        :index_id, :id, :site_id, :name, :metadata_created, :metadata_modified, :title_sort,
+        CAST(:doc AS jsonb), CAST(:fields AS jsonb), :data_dict, :validated_data_dict,
+        {_VECTOR}, now())
+    ON CONFLICT (index_id) DO UPDATE SET
+        id = EXCLUDED.id, site_id = EXCLUDED.site_id, name = EXCLUDED.name,
+        metadata_created = EXCLUDED.metadata_created,
+        metadata_modified = EXCLUDED.metadata_modified, title_sort = EXCLUDED.title_sort,
+        doc = EXCLUDED.doc, fields = EXCLUDED.fields, data_dict = EXCLUDED.data_dict,
+        validated_data_dict = EXCLUDED.validated_data_dict, tsv = EXCLUDED.tsv,
+        indexed_at = EXCLUDED.indexed_at
+    """
+)
+
+
+class Results:
+    """The subset of `pysolr.Results` that CKAN reads."""
+
+    def __init__(self, docs: list[dict[str, Any]], hits: int, facets: dict[str, Any]) -> None:
+        self.docs = docs
+        self.hits = hits
+        self.facets = facets
+        self.raw_response = {
+            "response": {"numFound": hits, "docs": docs},
+            "facet_counts": facets,
+        }
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+
+def _is_missing_table(error: Exception) -> bool:
+    return "sach_search_doc" in str(error) and "does not exist" in str(error)
+
+
+def _int_param(params: dict[str, Any], name: str, default: int) -> int:
+    value = params.get(name, default)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise QueryError(f"Parameter {name} must be an integer, got {value!r}") from None
+    return number
+
+
+def _field_list(fl: Any) -> list[str] | None:
+    if fl is None or fl == "":
+        return None
+    items = fl if isinstance(fl, (list, tuple)) else [fl]
+    names: list[str] = []
+    for item in items:
+        names.extend(str(item).replace(",", " ").split())
+    return names or None
+
+
+def _fq_list(fq: Any) -> list[Any]:
+    if fq is None:
+        return []
+    if isinstance(fq, (list, tuple)):
+        return list(fq)
+    return [fq]
+
+
+class PgSearchConnection:
+    """Stands in for `pysolr.Solr` (see module docstring)."""
+
+    url = "postgresql://sach_search_doc"
+
+    def __init__(self, decode_dates: bool = True) -> None:
+        self.decode_dates = decode_dates
+
+    # -- writing --------------------------------------------------------------------------------
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool | None = None, **kwargs: Any) -> str:
+        """Upsert documents in the caller's transaction (CKAN commits it with the dataset)."""
+        rows = [dict(document.to_row(doc), cfg=search_config.text_config()) for doc in docs]
+        if not rows:
+            return ""
+        try:
+            model.Session.execute(UPSERT, rows)
+        except sa_exc.DBAPIError as e:
+            if _is_missing_table(e):
+                raise pysolr.SolrError(TABLE_MISSING) from e
+            raise pysolr.SolrError(f"Could not index dataset: {e.orig}") from e
+        return ""
+
+    def delete(
+        self,
+        id: str | list[str] | None = None,  # noqa: A002 - pysolr's signature
+        q: str | None = None,
+        commit: bool | None = None,
+        **kwargs: Any,
+    ) -> str:
+        if id is None and q is None:
+            raise ValueError("You must specify 'id' or 'q'.")
+        builder = QueryBuilder(search_config.text_config())
+        if id is not None:
+            ids = [id] if isinstance(id, str) else list(id)
+            where = f"d.index_id = ANY(CAST({builder.param(ids)} AS text[]))"
+        else:
+            try:
+                where = builder.fq_clause(q)
+            except SearchError as e:
+                raise pysolr.SolrError(str(e)) from e
+        statement = sa.text(f"DELETE FROM sach_search_doc AS d WHERE {where}")
+        try:
+            model.Session.execute(statement, builder.params)
+        except sa_exc.DBAPIError as e:
+            if _is_missing_table(e):
+                raise pysolr.SolrError(TABLE_MISSING) from e
+            raise pysolr.SolrError(f"Could not delete from the search index: {e.orig}") from e
+        return ""
+
+    def commit(self, *args: Any, **kwargs: Any) -> str:
+        """Explicit commits (`search-index rebuild/clear`) commit CKAN's session."""
+        model.Session.commit()
+        return ""
+
+    def optimize(self, *args: Any, **kwargs: Any) -> str:
+        return ""
+
+    def ping(self) -> bool:
+        model.Session.execute(sa.text("SELECT 1 FROM sach_search_doc LIMIT 1"))
+        return True
+
+    # -- searching ------------------------------------------------------------------------------
+    def search(self, q: str | None = None, search_handler: str | None = None, **params: Any):
+        builder = QueryBuilder(search_config.text_config(), params.get("q.op") or "AND")
+        rows = _int_param(params, "rows", 10)
+        start = _int_param(params, "start", 0)
+        if rows < 0:
+            raise QueryError(f"Parameter rows must not be negative, got {rows}")
+        if start < 0:
+            raise QueryError(f"Parameter start must not be negative, got {start}")
+        where = [builder.q_clause(q, params.get("defType"), params.get("mm"))]
+        where.extend(builder.fq_clause(fq) for fq in _fq_list(params.get("fq")))
+        where_sql = " AND ".join(f"({w})" for w in where if w != "TRUE") or "TRUE"
+        rank = builder.rank_expression()
+        order = builder.order_by(params.get("sort"), rank)
+
+        fl = _field_list(params.get("fl"))
+        want_all = fl is None or "*" in fl
+        columns = ["d.doc"]
+        for apart in document.STORED_APART:
+            if want_all or apart in fl:
+                columns.append(f"d.{apart}")
+        columns.append(f"{rank} AS score")
+
+        facet_fields = self._facet_fields(params)
+        facet_limit = _int_param(params, "facet.limit", 50)
+        facet_mincount = max(1, _int_param(params, "facet.mincount", 1))
+        facet_sort = str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index"))
+
+        count_sql = sa.text(f"SELECT count(*) FROM sach_search_doc AS d WHERE {where_sql}")
+        page_sql = sa.text(
+            f"SELECT {', '.join(columns)} FROM sach_search_doc AS d WHERE {where_sql} "
+            f"ORDER BY {order} LIMIT {builder.param(rows)} OFFSET {builder.param(start)}"
+        )
+        facet_sql = None
+        if facet_fields:
+            facet_sql = sa.text(
+                "SELECT k.f, e.v, count(*) AS c "
+                f"FROM (SELECT d.fields FROM sach_search_doc AS d WHERE {where_sql}) AS m "
+                f"CROSS JOIN unnest(CAST({builder.param(facet_fields)} AS text[])) AS k(f) "
+                "CROSS JOIN LATERAL jsonb_array_elements_text(m.fields -> k.f) AS e(v) "
+                f"GROUP BY k.f, e.v HAVING count(*) >= {builder.param(facet_mincount)}"
+            )
+
+        session = model.Session
+        try:
+            with session.begin_nested():
+                hits = session.execute(count_sql, builder.params).scalar() or 0
+                result_rows = (
+                    session.execute(page_sql, builder.params).mappings().all() if rows else []
+                )
+                facet_rows = (
+                    session.execute(facet_sql, builder.params).all() if facet_sql is not None else []
+                )
+        except sa_exc.DBAPIError as e:
+            if _is_missing_table(e):
+                raise SearchError(TABLE_MISSING) from None
+            log.warning("Search query failed: %s", e.orig)
+            raise SearchError("The search query could not be run") from None
+
+        docs = [self._doc(row, fl, want_all) for row in result_rows]
+        facets = self._facets(facet_fields, facet_rows, facet_limit, facet_sort)
+        return Results(docs, int(hits), {"facet_fields": facets})
+
+    @staticmethod
+    def _facet_fields(params: dict[str, Any]) -> list[str]:
+        if str(params.get("facet", "true")).lower() not in ("true", "on", "1", "yes"):
+            return []
+        fields = params.get("facet.field") or []
+        if isinstance(fields, str):
+            fields = [fields]
+        if not isinstance(fields, (list, tuple)) or not all(isinstance(f, str) for f in fields):
+            raise QueryError("facet.field must be a list of field names")
+        return list(dict.fromkeys(fields))
+
+    @staticmethod
+    def _facets(
+        fields: list[str], rows: list[Any], limit: int, sort: str
+    ) -> dict[str, list[Any]]:
+        grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
+        for field, value, count in rows:
+            grouped[field].append((value, int(count)))
+        out: dict[str, list[Any]] = {}
+        for field, values in grouped.items():
+            if sort == "index":
+                values.sort(key=lambda vc: vc[0])
+            else:
+                values.sort(key=lambda vc: (-vc[1], vc[0]))
+            if limit >= 0:
+                values = values[:limit]
+            flat: list[Any] = []
+            for value, count in values:
+                flat.extend((value, count))
+            out[field] = flat
+        return out
+
+    @staticmethod
+    def _doc(row: Any, fl: list[str] | None, want_all: bool) -> dict[str, Any]:
+        stored = dict(row["doc"])
+        for apart in document.STORED_APART:
+            if apart in row and row[apart] is not None:
+                stored[apart] = row[apart]
+        if fl is not None and "score" in fl:
+            stored["score"] = float(row["score"] or 0)
+        if want_all:
+            return stored
+        assert fl is not None
+        return {name: stored[name] for name in fl if name in stored}

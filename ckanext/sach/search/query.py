@@ -1,0 +1,556 @@
+"""Translate Solr/Lucene query syntax into parameterised SQL over `sach_search_doc`.
+
+The query text is parsed with luqum (a maintained Lucene-syntax parser); the tree is then walked
+into a SQL boolean expression. Field names, values and patterns always travel as bound
+parameters: the only SQL text produced here comes from constants in this module.
+
+Semantics follow CKAN's Solr schema: `text` fields (title, notes, res_name, extras_*, …) match word
+by word through the weighted tsvector, every other field is an exact `string` value (multi-valued
+fields match when any value matches).
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+import math
+import re
+import threading
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from luqum import tree
+from luqum.parser import parser as _luqum_parser
+
+from ckan.lib.search.common import SearchError
+
+from ckanext.sach.search import document
+
+MAX_QUERY_LENGTH = 10_000
+MAX_CLAUSES = 1024
+MAX_DEPTH = 64
+
+# Rank weights for {D, C, B, A}: title/name (A) > tags/groups (B) > notes (C) = resources/extras (D).
+RANK_WEIGHTS = "{0.2, 0.2, 0.5, 1.0}"
+
+DATE_COLUMNS = {"metadata_modified": "d.metadata_modified", "metadata_created": "d.metadata_created"}
+
+# Sort keys: constant SQL snippets chosen from user input, never built from it.
+SORT_COLUMNS = {
+    "metadata_modified": "d.metadata_modified",
+    "metadata_created": "d.metadata_created",
+    "title_string": "d.title_sort",
+    "title": "d.title_sort",
+    "name": "d.name",
+    "id": "d.id",
+    "index_id": "d.index_id",
+}
+SORT_NUMERIC = ("views_recent", "views_total", "num_resources", "num_tags")
+SORT_STRING = (
+    "organization",
+    "license_id",
+    "state",
+    "dataset_type",
+    "capacity",
+    "version",
+    "author",
+    "maintainer",
+    "url",
+)
+
+_parse_lock = threading.Lock()
+
+# Dismax: only quotes, +/-, parentheses, AND/OR/NOT and a trailing * keep a meaning; every other
+# Lucene special character is literal text.
+_DISMAX_LITERAL = set('\\:[]{}^~?/!&|')
+
+_DATE_MATH_RE = re.compile(r"([+-])(\d+)([A-Z]+)|/([A-Z]+)")
+_DATE_UNITS = {
+    "YEAR": "years",
+    "MONTH": "months",
+    "DAY": "days",
+    "DATE": "days",
+    "HOUR": "hours",
+    "MINUTE": "minutes",
+    "SECOND": "seconds",
+    "MILLI": "microseconds",
+    "MILLISECOND": "microseconds",
+}
+
+
+class QueryError(SearchError):
+    """A query the user wrote (or a parameter) that cannot be understood: HTTP 409 in the API."""
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(text: str) -> tree.Item:
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError("Search query is too long")
+    with _parse_lock:
+        try:
+            return _luqum_parser.parse(text)
+        except Exception as e:  # luqum/ply raise ParseError, ValueError, TypeError…
+            raise QueryError(f"Cannot parse search query {text!r}: {e}") from None
+
+
+def escape_dismax(text: str) -> str:
+    return "".join("\\" + c if c in _DISMAX_LITERAL else c for c in text)
+
+
+def unescape(text: str) -> str:
+    out = []
+    chars = iter(text)
+    for c in chars:
+        if c == "\\":
+            out.append(next(chars, ""))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _has_wildcard(raw: str) -> bool:
+    escaped = False
+    for c in raw:
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c in "*?":
+            return True
+    return False
+
+
+def min_should_match(spec: str, count: int) -> int:
+    """Solr `mm`: `2<-1 5<80%` → all for ≤2 clauses, all but one up to 5, 80% above."""
+
+    def value(part: str) -> int:
+        part = part.strip()
+        try:
+            if part.endswith("%"):
+                pct = int(part[:-1])
+                n = math.floor(count * abs(pct) / 100)
+                return n if pct >= 0 else count - n
+            n = int(part)
+        except ValueError:
+            raise QueryError(f"Invalid mm parameter: {spec!r}") from None
+        return n if n >= 0 else count + n
+
+    spec = (spec or "").strip()
+    if not spec:
+        return count
+    if "<" not in spec:
+        required = value(spec)
+    else:
+        required = count
+        for condition in spec.split():
+            limit, sep, rule = condition.partition("<")
+            if not sep:
+                raise QueryError(f"Invalid mm parameter: {spec!r}")
+            try:
+                threshold = int(limit)
+            except ValueError:
+                raise QueryError(f"Invalid mm parameter: {spec!r}") from None
+            if count > threshold:
+                required = value(rule)
+    return max(1, min(count, required))
+
+
+def parse_date(text: str, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """Solr date or date math (`NOW`, `NOW-1DAY`, `NOW/DAY`, `2020-01-01T00:00:00Z+1MONTH`)."""
+    text = text.strip().upper()
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    if text.startswith("NOW"):
+        base, math_part = now, text[3:]
+    else:
+        z = text.find("Z")
+        head, math_part = (text[: z + 1], text[z + 1 :]) if z >= 0 else (text, "")
+        base = document.parse_datetime(head)
+        if base is None:
+            return None
+    position = 0
+    while position < len(math_part):
+        match = _DATE_MATH_RE.match(math_part, position)
+        if not match:
+            return None
+        sign, amount, unit, round_unit = match.groups()
+        unit = (unit or round_unit).rstrip("S")
+        attr = _DATE_UNITS.get(unit)
+        if attr is None:
+            return None
+        if round_unit:
+            base = _round_date(base, unit)
+        else:
+            n = int(amount) * (1000 if unit.startswith("MILLI") else 1)
+            try:
+                base = base + relativedelta(**{attr: n if sign == "+" else -n})
+            except (OverflowError, ValueError):
+                return None
+        position = match.end()
+    return base
+
+
+def _round_date(value: datetime.datetime, unit: str) -> datetime.datetime:
+    fields = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]
+    unit = "DAY" if unit == "DATE" else unit
+    if unit not in fields:
+        return value.replace(microsecond=0)
+    keep = fields.index(unit)
+    reset = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0}
+    names = ["year", "month", "day", "hour", "minute", "second"]
+    changes = {n: reset[n] for n in names[keep + 1 :]}
+    return value.replace(microsecond=0, **changes)
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+class QueryBuilder:
+    """Builds one statement's WHERE clause, rank expression and ORDER BY, with its parameters."""
+
+    def __init__(self, text_config: str, default_operator: str = "AND") -> None:
+        self.params: dict[str, Any] = {}
+        self.cfg = f"CAST({self.param(text_config)} AS regconfig)"
+        self.default_operator = "OR" if str(default_operator).upper() == "OR" else "AND"
+        self.rank_terms: list[str] = []
+        self._clauses = 0
+        self._collect_rank = False
+        self._negated = 0
+
+    # -- parameters -----------------------------------------------------------------------------
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    # -- entry points ---------------------------------------------------------------------------
+    def q_clause(self, q: Any, def_type: str | None, mm: str | None) -> str:
+        text = self._as_text(q, "q").strip()
+        if text in ("", "*:*", "*", '""', "''"):
+            return "TRUE"
+        self._collect_rank = True
+        try:
+            if def_type in ("dismax", "edismax") and ":" not in text:
+                node = parse(escape_dismax(text))
+                return self._dismax(node, mm)
+            if def_type == "dismax":
+                # CKAN only asks dismax for queries without a colon; be lenient like Solr.
+                node = parse(escape_dismax(text.replace(":", " ")))
+                return self._dismax(node, mm)
+            return self.node(parse(text), None)
+        finally:
+            self._collect_rank = False
+
+    def fq_clause(self, fq: Any) -> str:
+        text = self._as_text(fq, "fq").strip()
+        if not text or text == "*:*":
+            return "TRUE"
+        return self.node(parse(text), None)
+
+    def rank_expression(self) -> str:
+        if not self.rank_terms:
+            return "0"
+        return f"ts_rank('{RANK_WEIGHTS}', d.tsv, {' || '.join(self.rank_terms)})"
+
+    def order_by(self, sort: Any, rank: str) -> str:
+        text = self._as_text(sort or "", "sort").strip()
+        if not text:
+            text = "score desc, metadata_modified desc"
+        parts = []
+        for clause in text.split(","):
+            words = clause.split()
+            if not words:
+                continue
+            if len(words) > 2:
+                raise QueryError(f"Invalid sort clause: {clause.strip()!r}")
+            field = words[0]
+            direction = words[1].lower() if len(words) == 2 else "asc"
+            if direction not in ("asc", "desc"):
+                raise QueryError(f"Invalid sort direction in {clause.strip()!r}: use asc or desc")
+            expression = self._sort_expression(field, rank)
+            parts.append(f"{expression} {direction.upper()} NULLS LAST")
+        if not parts:
+            raise QueryError(f"Invalid sort parameter: {text!r}")
+        parts.append("d.index_id ASC")
+        return ", ".join(parts)
+
+    # -- sorting --------------------------------------------------------------------------------
+    def _sort_expression(self, field: str, rank: str) -> str:
+        if field == "score":
+            return rank if rank != "0" else "CAST(0 AS real)"
+        if field in SORT_COLUMNS:
+            return SORT_COLUMNS[field]
+        if field in SORT_NUMERIC:
+            return f"sach_search_to_numeric(d.fields -> {self.param(field)} ->> 0)"
+        if field in SORT_STRING:
+            return f"(d.fields -> {self.param(field)} ->> 0)"
+        if field.endswith("_date") and field.replace("_", "").isalnum():
+            return f"sach_search_to_timestamptz(d.fields -> {self.param(field)} ->> 0)"
+        raise QueryError(f"Unknown sort field: {field!r}")
+
+    # -- tree walking ---------------------------------------------------------------------------
+    @staticmethod
+    def _as_text(value: Any, name: str) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple)):
+            raise QueryError(f"Parameter {name} must be a string")
+        return str(value)
+
+    def _count(self) -> None:
+        self._clauses += 1
+        if self._clauses > MAX_CLAUSES:
+            raise QueryError(f"Too many clauses in search query (maximum {MAX_CLAUSES})")
+
+    def node(self, item: tree.Item, field: str | None, depth: int = 0) -> str:
+        if depth > MAX_DEPTH:
+            raise QueryError("Search query is nested too deeply")
+        depth += 1
+        if isinstance(item, tree.SearchField):
+            name = unescape(item.name)
+            if name == "*" and isinstance(item.expr, tree.Word) and item.expr.value == "*":
+                return "TRUE"
+            return self.node(item.expr, None if name == "*" else name, depth)
+        if isinstance(item, (tree.Group, tree.FieldGroup)):
+            return self.node(item.expr, field, depth)
+        if isinstance(item, tree.Boost):
+            return self.node(item.expr, field, depth)
+        if isinstance(item, tree.Plus):
+            return self.node(item.a, field, depth)
+        if isinstance(item, (tree.Prohibit, tree.Not)):
+            self._negated += 1
+            try:
+                return f"NOT ({self.node(item.a, field, depth)})"
+            finally:
+                self._negated -= 1
+        if isinstance(item, tree.AndOperation):
+            return self._boolean(item.children, "AND", field, depth)
+        if isinstance(item, tree.OrOperation):
+            return self._boolean(item.children, "OR", field, depth)
+        if isinstance(item, tree.UnknownOperation):
+            return self._boolean(item.children, self.default_operator, field, depth)
+        if isinstance(item, tree.Fuzzy):
+            return self.node(item.term, field, depth)
+        if isinstance(item, tree.Proximity):
+            return self.node(item.term, field, depth)
+        if isinstance(item, tree.Word):
+            self._count()
+            return self.word(field, item.value)
+        if isinstance(item, tree.Phrase):
+            self._count()
+            return self.phrase(field, unescape(item.value[1:-1]))
+        if isinstance(item, tree.Range):
+            self._count()
+            return self.range(field, item.low, item.high, item.include_low, item.include_high)
+        if isinstance(item, tree.From):
+            self._count()
+            return self.range(field, item.a, None, item.include, True)
+        if isinstance(item, tree.To):
+            self._count()
+            return self.range(field, None, item.a, True, item.include)
+        if isinstance(item, tree.Regex):
+            raise QueryError("Regular expressions are not supported in search queries")
+        raise QueryError(f"Unsupported search syntax: {item}")
+
+    def _split(self, children: Any, operator: str, field: str | None, depth: int):
+        must, should, must_not = [], [], []
+        for child in children:
+            if isinstance(child, tree.Plus):
+                must.append(self.node(child.a, field, depth))
+            elif isinstance(child, (tree.Prohibit, tree.Not)):
+                self._negated += 1
+                try:
+                    must_not.append(self.node(child.a, field, depth))
+                finally:
+                    self._negated -= 1
+            elif operator == "AND":
+                must.append(self.node(child, field, depth))
+            else:
+                should.append(self.node(child, field, depth))
+        return must, should, must_not
+
+    @staticmethod
+    def _combine(must: list[str], should: list[str], must_not: list[str]) -> str:
+        parts = [f"({m})" for m in must]
+        if not must and should:
+            parts.append("(" + " OR ".join(f"({s})" for s in should) + ")")
+        if must_not:
+            parts.append("NOT (" + " OR ".join(f"({n})" for n in must_not) + ")")
+        return " AND ".join(parts) if parts else "TRUE"
+
+    def _boolean(self, children: Any, operator: str, field: str | None, depth: int) -> str:
+        return self._combine(*self._split(children, operator, field, depth))
+
+    def _dismax(self, item: tree.Item, mm: str | None) -> str:
+        if not isinstance(item, tree.UnknownOperation):
+            return self.node(item, None)
+        must, optional, must_not = self._split(item.children, "OR", None, 0)
+        if optional:
+            required = min_should_match(mm if mm is not None else "100%", len(optional))
+            if required >= len(optional):
+                must.extend(optional)
+            else:
+                any_of = " OR ".join(f"({o})" for o in optional)
+                counted = " + ".join(f"(({o}) IS TRUE)::int" for o in optional)
+                must.append(f"({any_of}) AND ({counted}) >= {int(required)}")
+        return self._combine(must, [], must_not)
+
+    # -- leaves ---------------------------------------------------------------------------------
+    def _text_match(self, field: str | None, tsquery: str) -> str:
+        if self._collect_rank and not self._negated and field in (None, "text", "title", "notes"):
+            self.rank_terms.append(tsquery)
+        if field in (None, "text"):
+            return f"d.tsv @@ {tsquery}"
+        if field == "title":
+            return f"(d.tsv @@ {tsquery} AND ts_filter(d.tsv, '{{a}}') @@ {tsquery})"
+        if field == "notes":
+            return f"(d.tsv @@ {tsquery} AND ts_filter(d.tsv, '{{c}}') @@ {tsquery})"
+        name = self.param(field)
+        vector = (
+            f"(jsonb_to_tsvector({self.cfg}, d.doc -> {name}, '[\"string\"]') || "
+            f"jsonb_to_tsvector('sach_simple', d.doc -> {name}, '[\"string\"]'))"
+        )
+        return f"COALESCE({vector} @@ {tsquery}, FALSE)"
+
+    def _word_tsquery(self, value: str) -> str | None:
+        if not any(c.isalnum() for c in value):
+            return None
+        p = self.param(value)
+        return f"(plainto_tsquery({self.cfg}, {p}) || plainto_tsquery('sach_simple', {p}))"
+
+    def _prefix_tsquery(self, raw: str) -> str | None:
+        head = []
+        escaped = False
+        for c in raw:
+            if escaped:
+                head.append(c)
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c in "*?":
+                break
+            else:
+                head.append(c)
+        tokens = re.findall(r"\w+", "".join(head))
+        if not tokens:
+            return None
+        lexemes = [f"'{t}'" for t in tokens]
+        lexemes[-1] += ":*"
+        return f"to_tsquery('sach_simple', {self.param(' & '.join(lexemes))})"
+
+    def word(self, field: str | None, raw: str) -> str:
+        is_text = field is None or document.is_text_field(field)
+        if raw == "*":
+            if field is None or field == "text":
+                return "TRUE"
+            column = "d.doc" if is_text else "d.fields"
+            return f"({column} ? {self.param(field)})"
+        if is_text:
+            if _has_wildcard(raw):
+                tsquery = self._prefix_tsquery(raw)
+            else:
+                tsquery = self._word_tsquery(unescape(raw))
+            return "TRUE" if tsquery is None else self._text_match(field, tsquery)
+        assert field is not None
+        if _has_wildcard(raw):
+            return self._string_like(field, raw)
+        return self.exact(field, unescape(raw))
+
+    def phrase(self, field: str | None, value: str) -> str:
+        if field is None or document.is_text_field(field):
+            if not any(c.isalnum() for c in value):
+                return "TRUE"
+            p = self.param(value)
+            tsquery = f"(phraseto_tsquery({self.cfg}, {p}) || phraseto_tsquery('sach_simple', {p}))"
+            return self._text_match(field, tsquery)
+        return self.exact(field, value)
+
+    def exact(self, field: str, value: str) -> str:
+        if field in DATE_COLUMNS:
+            moment = parse_date(value)
+            if moment is None:
+                raise QueryError(f"Invalid date for {field}: {value!r}")
+            return f"{DATE_COLUMNS[field]} = {self.param(moment)}"
+        return f"d.fields @> CAST({self.param(json.dumps({field: [value]}))} AS jsonb)"
+
+    def _string_like(self, field: str, raw: str) -> str:
+        pattern = []
+        escaped = False
+        for c in raw:
+            if escaped:
+                pattern.append("\\" + c if c in "%_\\" else c)
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == "*":
+                pattern.append("%")
+            elif c == "?":
+                pattern.append("_")
+            elif c in "%_":
+                pattern.append("\\" + c)
+            else:
+                pattern.append(c)
+        return (
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.fields -> "
+            f"{self.param(field)}) AS e(v) WHERE e.v LIKE {self.param(''.join(pattern))})"
+        )
+
+    def range(
+        self,
+        field: str | None,
+        low: tree.Item | None,
+        high: tree.Item | None,
+        include_low: bool,
+        include_high: bool,
+    ) -> str:
+        if field is None:
+            raise QueryError("A range needs a field name, e.g. metadata_modified:[NOW-1DAY TO NOW]")
+        bounds = [self._bound(low), self._bound(high)]
+        if bounds == [None, None]:
+            return "TRUE" if field in DATE_COLUMNS else f"(d.fields ? {self.param(field)})"
+        present = [b for b in bounds if b is not None]
+        if field in DATE_COLUMNS or field.endswith("_date"):
+            kind = "date"
+        elif all(_number(b) is not None for b in present):
+            kind = "number"
+        elif all(parse_date(b) is not None for b in present):
+            kind = "date"
+        else:
+            kind = "string"
+        convert = {"date": parse_date, "number": _number, "string": lambda b: b}[kind]
+        values = [convert(b) if b is not None else None for b in bounds]
+        if any(v is None for v, b in zip(values, bounds) if b is not None):
+            raise QueryError(f"Invalid {kind} range for {field}")
+        if field in DATE_COLUMNS and kind == "date":
+            target = DATE_COLUMNS[field]
+        elif kind == "date":
+            target = "sach_search_to_timestamptz(e.v)"
+        elif kind == "number":
+            target = "sach_search_to_numeric(e.v)"
+        else:
+            target = 'e.v COLLATE "C"'
+        conditions = []
+        if values[0] is not None:
+            conditions.append(f"{target} {'>=' if include_low else '>'} {self.param(values[0])}")
+        if values[1] is not None:
+            conditions.append(f"{target} {'<=' if include_high else '<'} {self.param(values[1])}")
+        condition = " AND ".join(conditions)
+        if field in DATE_COLUMNS and kind == "date":
+            return condition
+        return (
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.fields -> "
+            f"{self.param(field)}) AS e(v) WHERE {condition})"
+        )
+
+    @staticmethod
+    def _bound(item: tree.Item | None) -> str | None:
+        if item is None:
+            return None
+        if isinstance(item, tree.Phrase):
+            return unescape(item.value[1:-1])
+        value = unescape(getattr(item, "value", str(item)))
+        return None if value == "*" else value

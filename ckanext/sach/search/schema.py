@@ -1,0 +1,47 @@
+"""The search table's migrations, callable from code (tests, `clean_db`) as well as from
+`ckan db upgrade -p sach_pgsearch`."""
+from __future__ import annotations
+
+import os
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+import ckanext.sach.migration as _migration
+
+MIGRATION_DIR = os.path.join(os.path.dirname(_migration.__file__), "sach_pgsearch")
+
+
+def alembic_config() -> Config:
+    config = Config(os.path.join(MIGRATION_DIR, "alembic.ini"))
+    config.set_main_option("script_location", MIGRATION_DIR)
+    config.set_main_option("sqlalchemy.url", tk.config["sqlalchemy.url"].replace("%", "%%"))
+    return config
+
+
+def upgrade(revision: str = "head") -> None:
+    """Apply the plugin's migrations (idempotent)."""
+    command.upgrade(alembic_config(), revision)
+
+
+def table_exists() -> bool:
+    return sa.inspect(model.meta.engine).has_table("sach_search_doc")
+
+
+def ensure() -> None:
+    """Create the search table if it is missing (e.g. after CKAN's test `clean_db` dropped it)."""
+    if not table_exists():
+        upgrade()
+    if not table_exists():  # version table survived the table: replay from scratch
+        command.stamp(alembic_config(), "base")
+        upgrade()
+
+
+def clear() -> None:
+    """Remove every document of every site (tests only; `search-index clear` is per site)."""
+    with model.meta.engine.begin() as connection:
+        connection.execute(sa.text("TRUNCATE sach_search_doc"))
