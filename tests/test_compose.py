@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 import ckan
+import ckan.plugins.toolkit as tk
 import ckanext.dcat
 import ckanext.sach
 import ckanext.scheming
@@ -299,6 +301,20 @@ def test_env_example_holds_no_secret_values(env_example):
     assert all(v == "" for v in secrets_.values()), secrets_
 
 
+def test_secrets_and_local_state_stay_out_of_the_ckan_image():
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {".env", ".git", ".venv", ".local", "ckan.ini"} <= ignored
+    assert not any(line.startswith("!") for line in ignored)
+
+
+def test_csrf_key_is_shared_by_every_ckan_container(ckan_env, declared_options):
+    # the base image writes a random WTF_CSRF_SECRET_KEY into each container's
+    # ckan.ini: several CKAN containers would then reject each other's forms
+    assert envvar_to_option("CKAN___WTF_CSRF_SECRET_KEY", declared_options) == "WTF_CSRF_SECRET_KEY"
+    assert ckan_env["CKAN___WTF_CSRF_SECRET_KEY"].startswith("${SACH_SECRET_KEY:?")
+
+
 def test_interpolated_variables_are_documented_in_env_example(compose, env_example):
     referenced: dict[str, str | None] = {}
     for _path, text in iter_strings(compose):
@@ -380,7 +396,7 @@ def test_catalogue_options_match_ckan_ini_example(ckan_env, declared_options, en
         production[envvar_to_option(var, declared_options)] = expand(value, env_example)
     example = ini_example_options()
     deployment = {"sqlalchemy.url", "ckan.redis.url", "solr_url", "ckan.site_url",
-                  "ckan.storage_path", "SECRET_KEY", "api_token.jwt.encode.secret",
+                  "ckan.storage_path", "SECRET_KEY", "WTF_CSRF_SECRET_KEY", "api_token.jwt.encode.secret",
                   "api_token.jwt.decode.secret", "ckan.plugins"}
     for option, value in example.items():
         if option in deployment or "%(here)s" in value or "127.0.0.1" in value:
@@ -538,9 +554,6 @@ def test_postgres_init_script_creates_a_non_superuser_owner(compose):
     psql = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
     if not Path(psql).exists():
         pytest.skip("psql is not installed")
-    from sqlalchemy.engine import make_url
-
-    import ckan.plugins.toolkit as tk
     url = make_url(tk.config["sqlalchemy.url"])
     mount = [m for m in compose["services"]["db"]["volumes"] if "docker-entrypoint-initdb.d" in m]
     assert mount == ["./docker/postgres/initdb:/docker-entrypoint-initdb.d:ro"]
