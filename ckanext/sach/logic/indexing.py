@@ -68,23 +68,31 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if pkg_dict.get("type") != "dataset":
         return pkg_dict
     labels: list[str] = []
+    # CKAN passes the stored (extras) form; the scheming output is in validated_data_dict.
+    try:
+        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    except (TypeError, ValueError):
+        validated = {}
+
+    def field(name: str) -> Any:
+        return validated.get(name, pkg_dict.get(name))
 
     for key, name in (("sector", "sectors"), ("frequency", "frequencies"),
                       ("personal_data", "personal_data")):
-        value = pkg_dict.get(key)
+        value = field(key)
         if isinstance(value, str) and value:
             labels.append(vocab.label(name, value, "es"))
 
-    places = _subfield_values(pkg_dict.get("spatial_coverage"), "place")
+    places = _subfield_values(field("spatial_coverage"), "place")
     if places:
         pkg_dict["place"] = places
         labels.extend(vocab.label("places", p, "es") for p in places)
 
-    languages = [str(v) for v in _as_list(pkg_dict.get("language"))]
+    languages = [str(v) for v in _as_list(field("language"))]
     if languages:
         pkg_dict["language"] = languages
 
-    obligations = [str(v) for v in _as_list(pkg_dict.get("transparency_obligations"))]
+    obligations = [str(v) for v in _as_list(field("transparency_obligations"))]
     if obligations:
         pkg_dict["obligation"] = obligations
         pkg_dict["obligation_version"] = sorted(
@@ -93,7 +101,7 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         labels.extend(vocab.label("obligations", o, "es") for o in obligations)
 
     roles = []
-    for res in pkg_dict.get("resources") or []:
+    for res in validated.get("resources") or []:
         if isinstance(res, dict):
             roles.append(res.get("resource_role") or "data")
     if roles:
