@@ -28,6 +28,7 @@ __all__ = [
     "sach_dataset_citation",
     "sach_dataset_links",
     "sach_split_names",
+    "sach_choice_label",
 ]
 
 AUDIENCES = [
@@ -172,3 +173,13 @@ def sach_dataset_links(pkg: dict[str, Any]) -> list[dict[str, str]]:
         "format": "json",
     })
     return links
+
+
+def sach_choice_label(dataset_type: str, field_name: str, value: Any) -> str:
+    """Label, in the page language, of a choice of a scheming field."""
+    schema = tk.h.scheming_get_dataset_schema(dataset_type) or {}
+    field = tk.h.scheming_field_by_name(schema.get("dataset_fields", []), field_name) or {}
+    for choice in field.get("choices") or []:
+        if choice.get("value") == value:
+            return tk.h.scheming_language_text(choice.get("label")) or str(value)
+    return str(value or "")

@@ -1,0 +1,219 @@
+"""The microsite "Gobierno Abierto y Vinculación con la Sociedad Civil".
+
+Sections (``/gobierno-abierto/...``) show content that officers manage inside
+CKAN as scheming dataset types; participation requests are stored in the
+``sach_request`` table through the ``sach_request_*`` actions.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.sach.microsite import content
+from ckanext.sach.microsite.action import RateLimited
+from ckanext.sach.microsite.auth import can_answer
+
+blueprint = Blueprint("sach_microsite", __name__, url_prefix="/gobierno-abierto")
+
+REQUESTS_PER_PAGE = 20
+SECTIONS = [
+    ("sach_microsite.index", "Gobierno Abierto"),
+    ("sach_microsite.informacion_util", "Información pública útil"),
+    ("sach_microsite.datos_abiertos", "Datos abiertos"),
+    ("sach_microsite.ayuntamiento_abierto", "Ayuntamiento Abierto"),
+    ("sach_microsite.participacion", "Participación"),
+]
+
+
+def _context() -> Any:
+    return {"user": tk.g.user, "auth_user_obj": tk.g.userobj}
+
+
+def _render(template: str, **extra: Any) -> str:
+    extra.setdefault("sections", SECTIONS)
+    extra.setdefault("can_manage", can_answer(tk.g.user or None))
+    return tk.render(template, extra_vars=extra)
+
+
+@blueprint.route("/")
+def index() -> str:
+    return _render(
+        "sach/microsite/index.html",
+        texts=content.texts("gobierno_abierto"),
+        plan=content.publication_plan()["totals"],
+        school=content.ayuntamiento_abierto()["figures"],
+        cards=content.informacion_util()[:3],
+    )
+
+
+@blueprint.route("/informacion-util")
+def informacion_util() -> str:
+    topic = tk.request.args.get("tema") or None
+    audience = tk.request.args.get("publico") or None
+    cards, counts = content.filter_cards(content.informacion_util(), topic, audience)
+    return _render(
+        "sach/microsite/informacion_util.html",
+        texts=content.texts("informacion_util"),
+        cards=cards,
+        counts=counts,
+        topic=topic,
+        audience=audience,
+    )
+
+
+@blueprint.route("/datos-abiertos")
+def datos_abiertos() -> str:
+    return _render(
+        "sach/microsite/datos_abiertos.html",
+        texts=content.texts("datos_abiertos"),
+        plan=content.publication_plan(),
+    )
+
+
+@blueprint.route("/ayuntamiento-abierto")
+def ayuntamiento_abierto() -> str:
+    return _render(
+        "sach/microsite/ayuntamiento_abierto.html",
+        texts=content.texts("ayuntamiento_abierto"),
+        school=content.ayuntamiento_abierto(),
+    )
+
+
+def _organizations() -> list[dict[str, str]]:
+    def compute() -> list[dict[str, str]]:
+        orgs = tk.get_action("organization_list")(
+            {"ignore_auth": True}, {"all_fields": True, "sort": "title asc"}
+        )
+        return [{"value": o["name"], "text": o["title"] or o["name"]} for o in orgs]
+
+    return content.cached("organizations", compute)
+
+
+def _participacion_page(form: dict[str, Any] | None = None, errors: dict[str, Any] | None = None,
+                        status: int = 200) -> tuple[str, int]:
+    try:
+        page = max(1, int(tk.request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    status_filter = tk.request.args.get("estado") or None
+    data_dict: dict[str, Any] = {
+        "limit": REQUESTS_PER_PAGE,
+        "offset": (page - 1) * REQUESTS_PER_PAGE,
+    }
+    if status_filter in ("new", "in_progress", "answered", "rejected"):
+        data_dict["status"] = status_filter
+    listing = tk.get_action("sach_request_list")(_context(), data_dict)
+    form = form or {}
+    if not form and tk.request.args.get("dataset"):
+        form = {"kind": "comment", "package_id": tk.request.args["dataset"]}
+    titles = _dataset_titles([r["package_id"] for r in listing["results"] if r["package_id"]])
+    orgs = _organizations()
+    org_titles = {o["value"]: o["text"] for o in orgs}
+    org_ids = _org_titles_by_id()
+    return _render(
+        "sach/microsite/participacion.html",
+        texts=content.texts("participacion"),
+        requests=listing["results"],
+        count=listing["count"],
+        page=page,
+        pages=max(1, -(-listing["count"] // REQUESTS_PER_PAGE)),
+        status_filter=status_filter,
+        dataset_titles=titles,
+        organizations=orgs,
+        org_titles=org_titles,
+        org_titles_by_id=org_ids,
+        form=form,
+        errors=errors or {},
+    ), status
+
+
+def _dataset_titles(ids: list[str]) -> dict[str, dict[str, str]]:
+    """Title and name of the datasets commented on in this page: one query."""
+    if not ids:
+        return {}
+    rows = (
+        model.Session.query(model.Package.id, model.Package.name, model.Package.title)
+        .filter(model.Package.id.in_(set(ids)))
+        .filter(model.Package.private.is_(False), model.Package.state == "active")
+    )
+    return {r.id: {"name": r.name, "title": r.title or r.name} for r in rows}
+
+
+def _org_titles_by_id() -> dict[str, str]:
+    def compute() -> dict[str, str]:
+        rows = model.Session.query(model.Group.id, model.Group.title, model.Group.name).filter(
+            model.Group.is_organization.is_(True), model.Group.state == "active"
+        )
+        return {r.id: r.title or r.name for r in rows}
+
+    return content.cached("organization_titles", compute)
+
+
+@blueprint.route("/participacion", methods=["GET", "POST"])
+def participacion() -> Any:
+    if tk.request.method == "GET":
+        return _participacion_page()
+    form = {
+        key: tk.request.form.get(key, "")
+        for key in ("kind", "title", "body", "package_id", "organization_id",
+                    "requester_name", "requester_email")
+    }
+    data = {k: v for k, v in form.items() if v != ""}
+    if data.get("kind") != "comment":
+        data.pop("package_id", None)
+    if not tk.request.form.get("privacy_accepted"):
+        return _participacion_page(
+            form, {"privacy_accepted": [tk._("Debe aceptar el aviso de privacidad")]}, 400
+        )
+    try:
+        created = tk.get_action("sach_request_create")(_context(), data)
+    except RateLimited as err:
+        return _participacion_page(form, err.error_dict, 429)
+    except tk.ValidationError as err:
+        return _participacion_page(form, err.error_dict, 400)
+    tk.h.flash_success(
+        tk._("Gracias. Su solicitud quedó registrada con el folio {id}. "
+             "La respuesta se publicará en esta página.").format(id=created["id"][:8])
+    )
+    return tk.redirect_to("sach_microsite.participacion", _anchor="solicitudes")
+
+
+@blueprint.route("/participacion/<request_id>/responder", methods=["GET", "POST"])
+def responder(request_id: str) -> Any:
+    context = _context()
+    try:
+        tk.check_access("sach_request_answer", context, {"id": request_id})
+        request = tk.get_action("sach_request_show")(context, {"id": request_id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Solicitud no encontrada"))
+    except tk.NotAuthorized:
+        if not tk.g.user:
+            return tk.abort(403, tk._("Inicie sesión como servidor público para responder"))
+        return tk.abort(403, tk._("Sólo el personal de la dependencia puede responder esta solicitud"))
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        data = {
+            "id": request_id,
+            "status": tk.request.form.get("status", ""),
+            "answer": tk.request.form.get("answer", ""),
+        }
+        try:
+            tk.get_action("sach_request_answer")(context, data)
+        except tk.ValidationError as err:
+            errors = err.error_dict
+            request.update(status=data["status"], answer=data["answer"])
+        else:
+            tk.h.flash_success(tk._("Respuesta guardada y publicada."))
+            return tk.redirect_to("sach_microsite.participacion", _anchor="solicitudes")
+    titles = _dataset_titles([request["package_id"]] if request.get("package_id") else [])
+    return _render(
+        "sach/microsite/responder.html",
+        req=request,
+        errors=errors,
+        dataset_titles=titles,
+        org_titles_by_id=_org_titles_by_id(),
+    ), (400 if errors else 200)

@@ -1,0 +1,138 @@
+"""Fixtures of the microsite and theme tests.
+
+- ``reset_db`` (used by CKAN's ``clean_db``) also applies the migrations of
+  the ``activity`` and ``sach`` plugins, so the ``sach_request`` table exists.
+- Every test starts with an invalidated page cache and no rate-limit counters.
+- ``make_dataset`` / ``make_content`` create valid datasets and microsite
+  content through the real actions (scheming validation, search index).
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import factories
+
+_counter = itertools.count()
+
+DATASET: dict[str, Any] = {
+    "title": "Presupuesto de egresos 2024",
+    "notes": "Presupuesto de egresos aprobado del municipio, por capítulo de gasto.",
+    "tag_string": "presupuesto,egresos",
+    "sector": "finanzas-y-contrataciones",
+    "frequency": "R/P1Y",
+    "issued": "2024-01-15",
+    "modified": "2024-06-30",
+    "contact": [{"name": "Tesorería Municipal", "email": "tesoreria@sach.gob.mx"}],
+    "spatial_coverage": [{"place": "21119"}],
+    "language": ["es"],
+    "url": "https://sach.gob.mx/transparencia",
+    "data_dictionary_url": "https://sach.gob.mx/datos/diccionario-presupuesto.csv",
+    "personal_data": "no",
+    "resources": [
+        {"url": "https://sach.gob.mx/datos/presupuesto-2024.csv", "name": "Presupuesto 2024", "format": "CSV"}
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def reset_db(reset_db, migrate_db_for):
+    def reset() -> None:
+        reset_db()
+        inspector = sa.inspect(model.Session.get_bind())
+        columns = {c["name"] for c in inspector.get_columns("activity")}
+        if "permission_labels" not in columns:
+            migrate_db_for("activity")
+        if not inspector.has_table("sach_request"):
+            migrate_db_for("sach")
+
+    return reset
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_rate_limits():
+    from ckan.lib.redis import connect_to_redis
+
+    from ckanext.sach.microsite import content
+
+    content.invalidate()
+    redis = connect_to_redis()
+    for key in redis.scan_iter(match="*:sach:requests:rate:*"):
+        redis.delete(key)
+    yield
+
+
+def _sysadmin_context() -> dict[str, Any]:
+    user = model.Session.query(model.User).filter_by(sysadmin=True, state="active").first()
+    if user is None:
+        user = model.User.get(factories.Sysadmin()["name"])
+    return {"user": user.name, "ignore_auth": True}
+
+
+@pytest.fixture
+def make_dataset():
+    """Create a valid public dataset of type ``dataset`` in ``org``."""
+
+    def make(org: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        data = copy.deepcopy(DATASET)
+        n = next(_counter)
+        data["name"] = overrides.pop("name", f"conjunto-{n}")
+        data["title"] = overrides.pop("title", f"Conjunto de datos {n}")
+        data["owner_org"] = org["id"]
+        data.update(overrides)
+        return tk.get_action("package_create")(_sysadmin_context(), data)
+
+    return make
+
+
+CONTENT_DEFAULTS: dict[str, dict[str, Any]] = {
+    "informacion_util": {
+        "notes": "Cómo pagar el predial en línea.",
+        "topic": "finanzas-publicas",
+        "audience": ["ciudadania"],
+        "info_date": "2025-01-15",
+    },
+    "plan_publicacion": {
+        "target_date": "2025-06-30",
+        "plan_status": "en_preparacion",
+    },
+    "actividad_escolar": {
+        "activity_kind": "campana",
+        "school": "Secundaria Técnica 55",
+        "school_level": "secundaria",
+        "activity_date": "2025-03-10",
+        "activity_topic": "¿Qué es un ayuntamiento?",
+        "participants": 40,
+    },
+    "texto_micrositio": {
+        "notes": "Texto de la sección.",
+        "section": "datos_abiertos",
+        "position": 1,
+    },
+}
+
+
+@pytest.fixture
+def make_content():
+    """Create microsite content of ``dataset_type`` in ``org``."""
+
+    def make(dataset_type: str, org: dict[str, Any], context: dict[str, Any] | None = None,
+             **fields: Any) -> dict[str, Any]:
+        n = next(_counter)
+        data = copy.deepcopy(CONTENT_DEFAULTS[dataset_type])
+        data.update(
+            type=dataset_type,
+            name=fields.pop("name", f"{dataset_type.replace('_', '-')}-{n}"),
+            title=fields.pop("title", f"Contenido {n}"),
+            owner_org=org["id"],
+        )
+        data.update(fields)
+        return tk.get_action("package_create")(context or _sysadmin_context(), data)
+
+    return make
