@@ -60,7 +60,7 @@ def dcat_catalog_description() -> str:
 
 
 def dcat_catalog_homepage() -> str:
-    return tk.config["ckanext.sach.dcat.catalog_homepage"] or tk.config.get("ckan.site_url") or ""
+    return tk.config["ckanext.sach.dcat.catalog_homepage"] or (tk.config.get("ckan.site_url") or "").rstrip("/") + "/"
 
 
 def dcat_catalog_issued() -> str:

@@ -39,6 +39,9 @@ def after_dataset_change(event: str, context: Any, pkg_dict: dict[str, Any]) -> 
     from ckanext.sach.microsite import hooks as microsite_hooks
 
     microsite_hooks.after_dataset_change(event, context, pkg_dict)
+    from ckanext.sach.dcat import cache as dcat_cache
+
+    dcat_cache.on_dataset_change(event, context, pkg_dict)
 
 
 def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:

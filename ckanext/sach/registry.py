@@ -9,11 +9,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action"]
+ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action", "ckanext.sach.dcat.actions"]
 AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth"]
-HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers"]
+HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext.sach.dcat.helpers"]
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
-VIEW_MODULES = ["ckanext.sach.views"]
+VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views"]
 
 
 def _public(modules: list[str]) -> dict[str, Any]:

@@ -1,0 +1,174 @@
+"""``/data.json``: the catalogue in the DCAT-US 1.1 (Project Open Data) shape.
+
+This is the shape datos.gob.mx's ``catalogo.json`` carried (the Guía de
+Implementación's metadata: identifier, title, description, keyword, modified,
+contactPoint/mbox, temporal, spatial, landingPage, accrualPeriodicity,
+distribution with downloadURL, mediaType, byteSize…). Per-dataset entries are
+cached like the RDF fragments (field ``pod``) and the document is streamed.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Iterator
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.dcat.utils import catalog_uri, dataset_uri
+
+from ckanext.sach import config as sach_config
+from ckanext.sach.dcat import cache, catalogue, orgs, serialize, terms
+
+POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
+
+
+def _vocab():
+    from ckanext.sach import vocab
+
+    return vocab
+
+
+def _label(name: str, value: str) -> str:
+    item = _vocab().get(name, value) or {}
+    label = item.get("label") or {}
+    return (label.get("es") if isinstance(label, dict) else label) or value
+
+
+def periodicity(value: str | None) -> str | None:
+    if not value:
+        return None
+    item = _vocab().get("frequencies", value) or {}
+    if item.get("iso8601"):
+        return item["iso8601"]
+    if value == "tiempo-real":
+        return "R/PT1S"
+    return "irregular"
+
+
+def dataset(data: dict[str, Any]) -> dict[str, Any]:
+    """One POD dataset object."""
+    org = orgs.lookup((data.get("organization") or {}).get("id") or data.get("owner_org")) or {}
+    municipality = catalogue.municipality_agent()
+    contact = (data.get("contact") or [{}])[0]
+    keywords = [t["name"] for t in data.get("tags") or []]
+    if not keywords and data.get("sector"):
+        keywords = [_label("sectors", data["sector"])]
+    out: dict[str, Any] = {
+        "@type": "dcat:Dataset",
+        "identifier": data.get("identifier") or dataset_uri(data),
+        "title": data.get("title") or data["name"],
+        "description": data.get("notes") or data.get("title") or data["name"],
+        "keyword": keywords,
+        "modified": data.get("modified") or data.get("metadata_modified"),
+        "publisher": {
+            "@type": "org:Organization",
+            "name": org.get("title") or (data.get("organization") or {}).get("title") or municipality["name"],
+            "subOrganizationOf": {"@type": "org:Organization", "name": municipality["name"]},
+        },
+        "contactPoint": {
+            "@type": "vcard:Contact",
+            "fn": contact.get("name") or org.get("title") or municipality["name"],
+            "hasEmail": "mailto:" + (contact.get("email") or municipality["email"]),
+        },
+        "accessLevel": "public",
+        "landingPage": data.get("url") or f"{tk.config.get('ckan.site_url', '').rstrip('/')}/dataset/{data['name']}",
+    }
+    if data.get("issued"):
+        out["issued"] = data["issued"]
+    if data.get("license_url"):
+        out["license"] = data["license_url"]
+    places = [p for p in data.get("spatial_coverage") or [] if isinstance(p, dict) and p.get("place")]
+    if places:
+        out["spatial"] = "; ".join(p.get("text") or _label("places", p["place"]) for p in places)
+    temporal = [t for t in data.get("temporal_coverage") or [] if isinstance(t, dict) and t.get("start")]
+    if temporal:
+        out["temporal"] = f"{temporal[0]['start']}/{temporal[0].get('end') or temporal[0]['start']}"
+    freq = periodicity(data.get("frequency"))
+    if freq:
+        out["accrualPeriodicity"] = freq
+    if data.get("language"):
+        out["language"] = list(data["language"])
+    themes = [_label("sectors", data["sector"])] if data.get("sector") else []
+    themes += [g.get("title") or g["name"] for g in data.get("groups") or []]
+    if themes:
+        out["theme"] = themes
+    if data.get("data_dictionary_url"):
+        out["describedBy"] = data["data_dictionary_url"]
+    if data.get("documentation"):
+        out["references"] = list(data["documentation"])
+    if data.get("quality_notes"):
+        out["dataQuality"] = True
+    distributions = []
+    for res in data.get("resources") or []:
+        dist: dict[str, Any] = {"@type": "dcat:Distribution"}
+        if res.get("name"):
+            dist["title"] = res["name"]
+        if res.get("description"):
+            dist["description"] = res["description"]
+        media = terms.media_type(res.get("mimetype"), res.get("format"))
+        if res.get("url"):
+            if media:
+                dist["downloadURL"] = res["url"]
+                dist["mediaType"] = media
+            else:
+                dist["accessURL"] = res["url"]
+        if res.get("format"):
+            dist["format"] = res["format"]
+        if res.get("resource_role") == "data_dictionary" and res.get("url"):
+            out.setdefault("describedBy", res["url"])
+        distributions.append(dist)
+    if distributions:
+        out["distribution"] = distributions
+    return out
+
+
+def head() -> str:
+    settings = catalogue.settings()
+    return (
+        "{\n"
+        '"@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",\n'
+        f'"@id": {json.dumps(tk.config.get("ckan.site_url", "").rstrip("/") + "/data.json")},\n'
+        '"@type": "dcat:Catalog",\n'
+        f'"conformsTo": "{POD_SCHEMA}",\n'
+        f'"describedBy": "{POD_SCHEMA}/catalog.json",\n'
+        f'"title": {json.dumps(settings["title"], ensure_ascii=False)},\n'
+        '"dataset": [\n'
+    )
+
+
+def document(rows: Iterable[Any], version: str, batch: int = 200) -> Iterator[str]:
+    yield head()
+    first = True
+    chunk: list[Any] = []
+
+    def flush(chunk: list[Any]) -> Iterator[str]:
+        keys = [(r.id, serialize.dataset_version(r, version)) for r in chunk]
+        cached = cache.get_many(keys, "pod")
+        missing = [r.id for r, hit in zip(chunk, cached) if hit is None]
+        dicts = serialize.load_dicts(missing) if missing else {}
+        for r, hit, (_, ver) in zip(chunk, cached, keys):
+            if hit is None:
+                data = dicts.get(r.id)
+                if data is None:
+                    continue
+                hit = json.dumps(dataset(data), ensure_ascii=False)
+                cache.put(r.id, ver, "pod", hit)
+            yield hit
+
+    def emit(chunk: list[Any]) -> Iterator[str]:
+        nonlocal first
+        for entry in flush(chunk):
+            yield ("" if first else ",\n") + entry
+            first = False
+
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= batch:
+            yield from emit(chunk)
+            chunk = []
+    if chunk:
+        yield from emit(chunk)
+    yield "\n]\n}\n"
+
+
+__all__: list[str] = []
+_ = (catalog_uri, sach_config)

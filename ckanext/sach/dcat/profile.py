@@ -1,0 +1,455 @@
+"""RDF profile ``sach_dcat_ap``: the municipal delta on top of ckanext-dcat's DCAT-AP 3.
+
+The class inherits :class:`EuropeanDCATAP3Profile` and calls it for everything it
+already maps (title, description, keywords, dates, contact point, temporal
+coverage, landing page, documentation, distributions, byte size, …). Before the
+call the dataset dict is *prepared* (a shallow copy gets the publisher, creator,
+spatial URIs, IANA/EU format URIs, the licence per distribution, the themes);
+after it the profile adds what DCAT-AP validators ask for and stock does not
+emit: authority-table URIs typed and placed in their concept schemes, the
+licence document, applicable legislation, quality and personal-data notes.
+
+Configured after the stock profile (``euro_dcat_ap_3 sach_dcat_ap``) it replaces
+the stock output for each dataset instead of duplicating it; configured alone it
+produces the same graph. The site's own endpoints drop the redundant stock pass
+(see :func:`ckanext.sach.dcat.serialize.effective_profiles`).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.dcat.profiles import DCAT, DCT, FOAF, RDF, SKOS, VCARD, XSD
+from ckanext.dcat.profiles.base import DCATAP, RDFS
+from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
+from ckanext.dcat.utils import catalog_uri
+
+from ckanext.sach import config as sach_config
+from ckanext.sach.dcat import catalogue, orgs, terms
+from ckanext.sach.dcat.terms import DQV, ELI, OA, SACH
+
+__all__ = ["SachDCATAPProfile"]
+
+
+def _vocab():
+    from ckanext.sach import vocab
+
+    return vocab
+
+
+def _labels(item: dict[str, Any] | None) -> dict[str, str]:
+    label = (item or {}).get("label") or {}
+    if isinstance(label, str):
+        return {"es": label}
+    return {lang: text for lang, text in label.items() if text}
+
+
+class SachDCATAPProfile(EuropeanDCATAP3Profile):
+    """DCAT-AP 3.0.1 for the catalogue of San Andrés Cholula."""
+
+    # ------------------------------------------------------------------ output
+    def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        if (dataset_ref, RDF.type, DCAT.Dataset) in self.g:
+            # euro_dcat_ap_3 ran before us in the profile chain: replace its output.
+            self._remove_tree(dataset_ref)
+        prepared = self._prepare(dataset_dict)
+        super().graph_from_dataset(prepared, dataset_ref)
+        self._dataset_delta(dataset_dict, prepared, dataset_ref)
+
+    def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
+        settings = catalogue.settings()
+        given = dict(catalog_dict or {})
+        if (catalog_ref, RDF.type, DCAT.Catalog) in self.g:
+            for p, o in list(self.g.predicate_objects(catalog_ref)):
+                if p != DCAT.dataset:
+                    self.g.remove((catalog_ref, p, o))
+        self._catalog_modified = given.get("modified")
+        prepared = {
+            "title": given.get("title") or settings["title"],
+            "description": given.get("description") or settings["description"],
+            "homepage": given.get("homepage") or settings["homepage"],
+            "language": terms.language_uri(settings["languages"][0]) if settings["languages"] else "",
+        }
+        super().graph_from_catalog(prepared, catalog_ref)
+        self._catalog_delta(settings, catalog_ref)
+
+    def _last_catalog_modification(self) -> str | None:
+        modified = getattr(self, "_catalog_modified", None)
+        if modified:
+            return modified
+        return super()._last_catalog_modification()
+
+    # ------------------------------------------------------------- preparation
+    def _prepare(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
+        d = dict(dataset_dict)
+        vocab = _vocab()
+
+        d["publisher"] = [catalogue.municipality_agent()]
+        org = orgs.lookup((d.get("organization") or {}).get("id") or d.get("owner_org"))
+        d["creator"] = [orgs.agent(org)] if org else []
+
+        d["frequency"] = None
+        d["language"] = None
+
+        places = []
+        for item in d.get("spatial_coverage") or []:
+            if not isinstance(item, dict) or not item.get("place"):
+                continue
+            entry = vocab.get("places", item["place"])
+            places.append({
+                "uri": terms.place_uri(item["place"]),
+                "text": item.get("text") or (_labels(entry).get("es") if entry else item["place"]),
+            })
+        d["spatial_coverage"] = places
+
+        themes = []
+        sector = vocab.get("sectors", d["sector"]) if d.get("sector") else None
+        themes.extend(terms.eu_theme_uris(sector))
+        if d.get("sector"):
+            themes.append(terms.sector_uri(d["sector"]))
+        for group in d.get("groups") or []:
+            themes.append(terms.theme_uri(group["name"]))
+        d["theme"] = themes
+
+        conforms = [d["data_dictionary_url"]] if d.get("data_dictionary_url") else []
+        for res in d.get("resources") or []:
+            if res.get("resource_role") == "data_dictionary" and res.get("url"):
+                conforms.append(res["url"])
+        d["conforms_to"] = conforms
+
+        licence_uri = terms.licence_uri(d)
+        resources = []
+        for res in d.get("resources") or []:
+            r = dict(res)
+            r.setdefault("package_id", d.get("id"))
+            fmt = terms.format_entry(r.get("format"))
+            media = terms.media_type(r.get("mimetype"), r.get("format"))
+            r["format"] = terms.AUTH_FILE_TYPE + fmt["eu"] if fmt else None
+            r["mimetype"] = terms.IANA + media if media else None
+            if r.get("url"):
+                r["access_url"] = r["url"]
+                r["download_url"] = r["url"]
+            if licence_uri and not r.get("license"):
+                r["license"] = licence_uri
+            for key in ("language", "documentation", "conforms_to"):
+                r.pop(key, None)
+            resources.append(r)
+        d["resources"] = resources
+        return d
+
+    # ------------------------------------------------------------------- delta
+    def _dataset_delta(self, original: dict[str, Any], d: dict[str, Any], ref: URIRef) -> None:
+        g = self.g
+        vocab = _vocab()
+
+        for predicate in (DCT.publisher, DCT.creator):
+            for agent in g.objects(ref, predicate):
+                self._organization(agent)
+
+        if original.get("frequency"):
+            item = vocab.get("frequencies", original["frequency"])
+            if item and item.get("eu_uri"):
+                uri = URIRef(item["eu_uri"])
+                g.add((ref, DCT.accrualPeriodicity, uri))
+                self._concept(uri, terms.AUTH + "frequency", _labels(item), DCT.Frequency)
+
+        for code in original.get("language") or []:
+            uri = URIRef(terms.language_uri(code))
+            g.add((ref, DCT.language, uri))
+            self._language(uri, code)
+
+        self._themes(original, ref)
+
+        for location in g.objects(ref, DCT.spatial):
+            place = terms.place_from_uri(str(location))
+            entry = vocab.get("places", place) if place else None
+            if entry and entry.get("inegi_key"):
+                g.add((location, DCT.identifier, Literal(str(entry["inegi_key"]))))
+            if entry and entry.get("kind"):
+                g.add((location, DCT.type, SACH[f"place-kind/{entry['kind']}"]))
+
+        access = URIRef(terms.AUTH + "access-right/PUBLIC")
+        g.add((ref, DCT.accessRights, access))
+        g.add((access, RDF.type, DCT.RightsStatement))
+        self._concept(access, terms.AUTH + "access-right", {"en": "public", "es": "público"})
+
+        for value in original.get("transparency_obligations") or []:
+            self._legislation(ref, value)
+
+        for uri in g.objects(ref, DCT.conformsTo):
+            if original.get("data_dictionary_url") and str(uri) == original["data_dictionary_url"]:
+                g.add((uri, DCT.title, Literal("Diccionario de datos", lang="es")))
+                g.add((uri, DCT.type, SACH.DataDictionary))
+
+        if original.get("personal_data"):
+            g.add((ref, SACH.personalData, SACH[f"personal-data/{original['personal_data']}"]))
+        if original.get("personal_data_legal_basis"):
+            g.add((ref, SACH.personalDataLegalBasis, Literal(original["personal_data_legal_basis"], lang="es")))
+        if original.get("quality_notes"):
+            note = BNode()
+            g.add((ref, DQV.hasQualityAnnotation, note))
+            g.add((note, RDF.type, DQV.QualityAnnotation))
+            g.add((note, OA.motivatedBy, DQV.qualityAssessment))
+            g.add((note, OA.bodyValue, Literal(original["quality_notes"], lang="es")))
+
+        originals = {r.get("id"): r for r in original.get("resources") or []}
+        for dist in list(g.objects(ref, DCAT.distribution)):
+            res = originals.get(str(dist).rsplit("/", 1)[-1]) or {}
+            for fmt in g.objects(dist, DCT["format"]):
+                code = str(fmt).rsplit("/", 1)[-1]
+                self._concept(fmt, terms.AUTH + "file-type", {"en": code})
+            for lic in list(g.objects(dist, DCT.license)):
+                self._licence(lic, original)
+            availability = URIRef(terms.AUTH + "planned-availability/STABLE")
+            g.add((dist, DCATAP.availability, availability))
+            self._concept(availability, terms.AUTH + "planned-availability", {"en": "stable", "es": "estable"})
+            role = res.get("resource_role")
+            if role:
+                g.add((dist, DCT.type, SACH[f"resource-role/{role}"]))
+
+    def _catalog_delta(self, settings: dict[str, Any], ref: URIRef) -> None:
+        g = self.g
+        for home in g.objects(ref, FOAF.homepage):
+            g.add((home, RDF.type, FOAF.Document))
+        for code in settings["languages"]:
+            uri = URIRef(terms.language_uri(code))
+            g.add((ref, DCT.language, uri))
+            self._language(uri, code)
+
+        agent = self._add_agent_to_graph(ref, DCT.publisher, catalogue.municipality_agent())
+        self._organization(agent)
+
+        licence = URIRef(settings["licence_url"])
+        g.add((ref, DCT.license, licence))
+        self._licence(licence, {"license_title": settings["licence_title"]})
+
+        place = catalogue.municipality_place()
+        location = URIRef(terms.place_uri(place["value"]))
+        g.add((ref, DCT.spatial, location))
+        g.add((location, RDF.type, DCT.Location))
+        g.add((location, SKOS.prefLabel, Literal(place["label"])))
+        g.add((location, DCT.identifier, Literal(place["inegi_key"])))
+
+        if settings.get("issued"):
+            self._add_date_triple(ref, DCT.issued, settings["issued"])
+
+        for scheme, title in (
+            (URIRef(terms.AUTH + "data-theme"), {"en": "Data theme", "es": "Temas de datos (UE)"}),
+            (URIRef(terms.theme_scheme_uri()), {"es": "Temas", "en": "Themes"}),
+            (URIRef(terms.sector_scheme_uri()), {"es": "Sectores", "en": "Sectors"}),
+        ):
+            g.add((ref, DCAT.themeTaxonomy, scheme))
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            for lang, text in title.items():
+                g.add((scheme, DCT.title, Literal(text, lang=lang)))
+
+        service = catalogue.api_service()
+        if service:
+            sref = URIRef(service["uri"])
+            g.add((ref, DCAT.service, sref))
+            g.add((sref, RDF.type, DCAT.DataService))
+            g.add((sref, DCT.title, Literal(service["title"], lang="es")))
+            g.add((sref, DCAT.endpointURL, URIRef(service["endpoint_url"])))
+            g.add((sref, DCAT.endpointDescription, URIRef(service["endpoint_description"])))
+            standard = URIRef(service["conforms_to"])
+            g.add((sref, DCT.conformsTo, standard))
+            g.add((standard, RDF.type, DCT.Standard))
+            pub = self._add_agent_to_graph(sref, DCT.publisher, catalogue.municipality_agent())
+            self._organization(pub)
+            contact = BNode()
+            g.add((sref, DCAT.contactPoint, contact))
+            g.add((contact, RDF.type, VCARD.Kind))
+            g.add((contact, VCARD.fn, Literal(settings["contact_name"])))
+            g.add((contact, VCARD.hasEmail, URIRef("mailto:" + settings["contact_email"])))
+            licence_ref = URIRef(settings["licence_url"])
+            g.add((sref, DCT.license, licence_ref))
+
+    # ----------------------------------------------------------------- helpers
+    def _concept(self, uri: Node, scheme: str, labels: dict[str, str], cls: URIRef | None = None) -> None:
+        g = self.g
+        g.add((uri, RDF.type, SKOS.Concept))
+        if cls is not None:
+            g.add((uri, RDF.type, cls))
+        g.add((uri, SKOS.inScheme, URIRef(scheme)))
+        for lang, text in labels.items():
+            g.add((uri, SKOS.prefLabel, Literal(text, lang=lang)))
+
+    def _language(self, uri: URIRef, code: str) -> None:
+        item = _vocab().get("languages", code)
+        self.g.add((uri, RDF.type, DCT.LinguisticSystem))
+        self._concept(uri, terms.AUTH + "language", _labels(item) or {"en": code})
+
+    def _organization(self, agent: Node) -> None:
+        g = self.g
+        g.add((agent, RDF.type, FOAF.Organization))
+        for kind in list(g.objects(agent, DCT.type)):
+            if isinstance(kind, URIRef) and str(kind).startswith(terms.PUBLISHER_TYPE):
+                self._concept(kind, terms.PUBLISHER_TYPE + "1.0", {"en": str(kind).rsplit("/", 1)[-1]})
+                scheme = URIRef(terms.PUBLISHER_TYPE + "1.0")
+                g.add((scheme, RDF.type, SKOS.ConceptScheme))
+                g.add((scheme, DCT.title, Literal("Publisher Type", lang="en")))
+        # foaf:mbox is a literal in stock agents; DCAT-AP wants the mailto: IRI
+        for mbox in list(g.objects(agent, FOAF.mbox)):
+            if isinstance(mbox, Literal):
+                g.remove((agent, FOAF.mbox, mbox))
+                g.add((agent, FOAF.mbox, URIRef(self._add_mailto(str(mbox)))))
+
+    def _licence(self, lic: Node, dataset_dict: dict[str, Any]) -> None:
+        g = self.g
+        g.remove((lic, DCT.type, URIRef(terms.LICENCE_TYPE + "UnknownIPR")))
+        g.add((lic, RDF.type, DCT.LicenseDocument))
+        if dataset_dict.get("license_title"):
+            g.add((lic, DCT.title, Literal(dataset_dict["license_title"])))
+        kind = URIRef(terms.LICENCE_TYPE + "Attribution")
+        g.add((lic, DCT.type, kind))
+        self._concept(kind, terms.LICENCE_TYPE + "1.0", {"en": "Attribution"})
+
+    def _themes(self, original: dict[str, Any], ref: URIRef) -> None:
+        vocab = _vocab()
+        sector = vocab.get("sectors", original["sector"]) if original.get("sector") else None
+        for theme in terms.eu_theme_uris(sector):
+            uri = URIRef(theme)
+            self._concept(uri, terms.AUTH + "data-theme", {"en": theme.rsplit("/", 1)[-1]})
+        if original.get("sector"):
+            uri = URIRef(terms.sector_uri(original["sector"]))
+            self._concept(uri, terms.sector_scheme_uri(), _labels(sector) or {"es": original["sector"]})
+        for group in original.get("groups") or []:
+            uri = URIRef(terms.theme_uri(group["name"]))
+            self._concept(uri, terms.theme_scheme_uri(), {"es": group.get("title") or group["name"]})
+
+    def _legislation(self, ref: URIRef, value: str) -> None:
+        g = self.g
+        item = _vocab().get("obligations", value) or {}
+        uri = URIRef(terms.legislation_uri(value))
+        g.add((ref, DCATAP.applicableLegislation, uri))
+        g.add((uri, RDF.type, ELI.LegalResource))
+        g.add((uri, DCT.identifier, Literal(value)))
+        for lang, text in _labels(item).items():
+            g.add((uri, DCT.title, Literal(text, lang=lang)))
+        if item.get("version"):
+            g.add((uri, ELI.is_part_of, URIRef(terms.legislation_uri(str(item["version"])))))
+        if item.get("provisional"):
+            g.add((uri, SACH.provisional, Literal(True)))
+
+    def _remove_tree(self, ref: Node) -> None:
+        """Remove ``ref``'s triples and those of its blank nodes and distributions."""
+        g = self.g
+        todo = [ref]
+        seen: set[Node] = set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for p, o in list(g.predicate_objects(node)):
+                if isinstance(o, BNode) or p == DCAT.distribution:
+                    todo.append(o)
+                g.remove((node, p, o))
+
+    # ------------------------------------------------------------------- input
+    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
+        dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
+        g = self.g
+        vocab = _vocab()
+        base = catalog_uri().rstrip("/")
+        extras = {e["key"]: e for e in dataset_dict.get("extras", [])}
+        drop = {"frequency", "language", "theme", "conforms_to", "applicable_legislation",
+                "access_rights", "uri", "homepage", "publisher_uri", "publisher_name",
+                "publisher_email", "publisher_url", "publisher_type", "publisher_identifier",
+                "creator_uri", "creator_name", "creator_email", "creator_url", "creator_type",
+                "creator_identifier", "spatial_uri", "spatial_text"}
+
+        freq = self._object(dataset_ref, DCT.accrualPeriodicity)
+        if freq is not None:
+            for item in vocab.items("frequencies"):
+                if item.get("eu_uri") == str(freq):
+                    dataset_dict["frequency"] = item["value"]
+
+        languages = []
+        for uri in g.objects(dataset_ref, DCT.language):
+            for item in vocab.items("languages"):
+                if item.get("eu_uri") == str(uri):
+                    languages.append(item["value"])
+        if languages:
+            dataset_dict["language"] = sorted(languages)
+
+        groups = []
+        for uri in g.objects(dataset_ref, DCAT.theme):
+            sector = terms.sector_from_uri(str(uri))
+            theme = terms.theme_from_uri(str(uri))
+            if sector:
+                dataset_dict["sector"] = sector
+            elif theme:
+                groups.append({"name": theme})
+        if groups:
+            dataset_dict["groups"] = sorted(groups, key=lambda x: x["name"])
+
+        places = []
+        for location in g.objects(dataset_ref, DCT.spatial):
+            place = terms.place_from_uri(str(location))
+            if place:
+                places.append({"place": place, "text": self._object_value(location, SKOS.prefLabel)})
+        if places:
+            dataset_dict["spatial_coverage"] = places
+
+        obligations = [self._object_value(uri, DCT.identifier) or str(uri)
+                       for uri in g.objects(dataset_ref, DCATAP.applicableLegislation)]
+        if obligations:
+            dataset_dict["transparency_obligations"] = sorted(obligations)
+
+        for uri in g.objects(dataset_ref, DCT.conformsTo):
+            if (uri, DCT.type, SACH.DataDictionary) in g:
+                dataset_dict["data_dictionary_url"] = str(uri)
+
+        for key, predicate in (("personal_data", SACH.personalData),
+                               ("personal_data_legal_basis", SACH.personalDataLegalBasis)):
+            value = self._object(dataset_ref, predicate)
+            if value is not None:
+                dataset_dict[key] = str(value).rsplit("/", 1)[-1] if isinstance(value, URIRef) else str(value)
+        for note in g.objects(dataset_ref, DQV.hasQualityAnnotation):
+            body = self._object_value(note, OA.bodyValue)
+            if body:
+                dataset_dict["quality_notes"] = body
+
+        if dataset_dict.get("contact"):
+            dataset_dict["contact"] = [
+                {"name": c.get("name", ""), "email": c.get("email", "")} for c in dataset_dict["contact"]
+            ]
+        for creator in g.objects(dataset_ref, DCT.creator):
+            prefix = base + "/organization/"
+            if str(creator).startswith(prefix):
+                dataset_dict["owner_org"] = str(creator)[len(prefix):]
+
+        for value in ("issued", "modified"):
+            if value in extras:
+                dataset_dict[value] = extras[value]["value"]
+                drop.add(value)
+        if "identifier" in extras:
+            dataset_dict["identifier"] = extras["identifier"]["value"]
+            drop.add("identifier")
+
+        dataset_dict["extras"] = [e for e in dataset_dict.get("extras", []) if e["key"] not in drop]
+
+        for res in dataset_dict.get("resources", []):
+            dist = URIRef(res.get("distribution_ref")) if res.get("distribution_ref") else None
+            if dist is None:
+                continue
+            fmt = self._object(dist, DCT["format"])
+            if isinstance(fmt, URIRef):
+                res["format"] = terms.format_label(str(fmt).rsplit("/", 1)[-1]) or res.get("format")
+            media = self._object(dist, DCAT.mediaType)
+            if isinstance(media, URIRef) and str(media).startswith(terms.IANA):
+                res["mimetype"] = str(media)[len(terms.IANA):]
+            for kind in g.objects(dist, DCT.type):
+                if str(kind).startswith(str(SACH) + "resource-role/"):
+                    res["resource_role"] = str(kind).rsplit("/", 1)[-1]
+            rights = self._object(dist, DCT.rights)
+            if rights is not None:
+                res["rights"] = self._object_value(rights, RDFS.label) or str(rights)
+        return dataset_dict

@@ -1,0 +1,298 @@
+"""DCAT endpoints of the site: the URLs ckanext-dcat offers, served with caching and stable paging.
+
+``/catalog.{ttl,n3,rdf,xml,jsonld}``      a page of the catalogue (hydra paging)
+``/catalog/full.{…}``                    the whole catalogue, streamed
+``/dataset/<id>.{…}``                    one dataset
+``/catalog/withdrawn.json``              datasets deleted or made private since a date
+``/data.json``                           the catalogue as DCAT-US 1.1 (Project Open Data)
+``Accept:`` negotiation on ``/`` and ``/dataset/<id>``
+
+ckanext-dcat's own routes for the same URLs are switched off in configuration
+(``ckanext.dcat.enable_rdf_endpoints = false``, ``ckanext.dcat.enable_content_negotiation
+= false``) — its blueprint is registered first and would otherwise win.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from typing import Any, Callable, Iterable, Iterator
+from urllib.parse import urlencode
+
+import flask
+from flask import Blueprint, Response, request, stream_with_context
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.dcat.utils import catalog_uri, dataset_uri, parse_accept_header
+
+from ckanext.sach import config as sach_config
+from ckanext.sach.dcat import catalogue, listing, pod, serialize
+
+__all__ = ["get_blueprints"]
+
+sach_dcat = Blueprint("sach_dcat", __name__)
+
+_DATASET_PATH = re.compile(r"^/dataset/([^/.]+)/?$")
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [sach_dcat]
+
+
+# ------------------------------------------------------------------ helpers
+def _error(status: int, message: str) -> Response:
+    return Response(json.dumps({"error": message}, ensure_ascii=False), status=status,
+                    mimetype="application/json")
+
+
+def _format(fmt: str) -> str:
+    if fmt not in serialize.FORMATS:
+        raise listing.BadParameter(
+            f"formato desconocido {fmt!r}; use uno de: {', '.join(sorted(serialize.FORMATS))}")
+    return fmt
+
+
+def _rows_max() -> int:
+    return int(tk.config.get("ckan.search.rows_max") or 1000)
+
+
+def _http_date(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.replace(microsecond=0, tzinfo=dt.timezone.utc)
+
+
+def _conditional(etag: str, last_modified: dt.datetime | None,
+                 build: Callable[[], Response]) -> Response:
+    """304 when the client's validators match, else the response ``build`` makes."""
+    not_modified = False
+    if request.if_none_match:
+        not_modified = request.if_none_match.contains_weak(etag)
+    elif request.if_modified_since and last_modified is not None:
+        not_modified = _http_date(last_modified) <= request.if_modified_since
+    response = Response(status=304) if not_modified else build()
+    response.set_etag(etag, weak=True)
+    if last_modified is not None:
+        response.last_modified = _http_date(last_modified)
+    response.cache_control.public = True
+    response.cache_control.max_age = sach_config.dcat_max_age()
+    response.vary.add("Accept")
+    return response
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _last_activity() -> dt.datetime | None:
+    """Latest dataset activity (covers deletions, which keep metadata_modified)."""
+    from sqlalchemy import text as sa_text
+    from sqlalchemy.exc import ProgrammingError
+
+    from ckan import model
+
+    try:
+        return model.Session.execute(sa_text(
+            "SELECT max(timestamp) FROM activity WHERE activity_type LIKE '%package'")).scalar()
+    except ProgrammingError:
+        model.Session.rollback()
+        return None
+
+
+def _latest(*values: dt.datetime | None) -> dt.datetime | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def _page_url(params: dict[str, Any]) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    base = catalog_uri().rstrip("/") + request.path
+    return base + ("?" + urlencode(clean) if clean else "")
+
+
+def _stream(parts: Iterable[str]) -> Iterator[bytes]:
+    for part in parts:
+        yield part.encode("utf-8")
+
+
+# -------------------------------------------------------------- catalogue
+def _catalog_page(fmt: str) -> Response:
+    args = request.args
+    since = listing.parse_since(args.get("modified_since"))
+    size = min(listing.parse_positive("page_size", args.get("page_size"), sach_config.dcat_page_size()),
+               _rows_max())
+    page = listing.parse_positive("page", args.get("page"), 1)
+    cursor = args.get("cursor")
+    after = listing.decode_cursor(cursor) if cursor else None
+
+    count, latest, digest = listing.summary(since)
+    last_page = max(1, math.ceil(count / size))
+    if page > last_page:
+        return _error(404, f"page: la página {page} no existe; el catálogo tiene {last_page} "
+                           f"página(s) de {size} conjuntos de datos")
+    if after is not None:
+        rows = listing.rows(since=since, after=after, limit=size)
+    else:
+        rows = listing.rows(since=since, limit=size, offset=(page - 1) * size)
+
+    version = catalogue.settings_version()
+    etag = _digest("page", version, fmt, since, size, page, cursor, count, digest,
+                   [(r.id, r.metadata_modified) for r in rows])
+    modified = _latest(latest, _last_activity())
+
+    def build() -> Response:
+        keep = {"modified_since": args.get("modified_since"), "page_size": args.get("page_size")}
+        paging: dict[str, Any] = {
+            "count": count,
+            "items_per_page": size,
+            "current": _page_url({**keep, "page": page if page > 1 or cursor else None, "cursor": cursor}),
+            "first": _page_url(keep),
+            "last": _page_url({**keep, "page": last_page if last_page > 1 else None}),
+        }
+        if page > 1:
+            paging["previous"] = _page_url({**keep, "page": page - 1 if page > 2 else None})
+        if len(rows) == size and page < last_page:
+            paging["next"] = _page_url({**keep, "page": page + 1, "cursor": listing.encode_cursor(rows[-1])})
+        return _rdf_response(fmt, rows, version, paging, latest)
+
+    return _conditional(etag, modified, build)
+
+
+def _rdf_response(fmt: str, rows: Iterable[listing.Row], version: str,
+                  paging: dict[str, Any] | None, latest: dt.datetime | None) -> Response:
+    serializer = serialize.Serializer()
+    catalog_dict = {"modified": latest.isoformat() if latest else None}
+    head, catalog_ref = serialize.header(serializer, fmt, catalog_dict, paging)
+
+    def parts() -> Iterator[str]:
+        yield head
+        jsonld = serialize.FORMATS[fmt][0] == "json-ld"
+        for row, fragment in serialize.fragments(rows, fmt, version, serializer):
+            link = serialize.link(catalog_ref, dataset_uri({"id": row.id}), fmt)
+            if jsonld:
+                yield ",\n" + link + (",\n" + fragment if fragment else "")
+            else:
+                yield link + fragment
+        yield serialize.footer(fmt)
+
+    return Response(stream_with_context(_stream(parts())), mimetype=serialize.FORMATS[fmt][1])
+
+
+@sach_dcat.route("/catalog.<_format>")
+def read_catalog(_format: str) -> Response:
+    try:
+        return _catalog_page(_format_or_raise(_format))
+    except listing.BadParameter as e:
+        return _error(400, str(e))
+
+
+def _format_or_raise(fmt: str) -> str:
+    return _format(fmt)
+
+
+@sach_dcat.route("/catalog/full.<_format>")
+def read_full_catalog(_format: str) -> Response:
+    try:
+        fmt = _format(_format)
+        since = listing.parse_since(request.args.get("modified_since"))
+    except listing.BadParameter as e:
+        return _error(400, str(e))
+    count, latest, digest = listing.summary(since)
+    version = catalogue.settings_version()
+    etag = _digest("full", version, fmt, since, count, digest)
+    return _conditional(etag, _latest(latest, _last_activity()),
+                        lambda: _rdf_response(fmt, listing.iter_rows(since), version, None, latest))
+
+
+# ----------------------------------------------------------------- dataset
+def _dataset_response(id_or_name: str, fmt: str) -> Response:
+    row = listing.find(id_or_name)
+    if row is None:
+        return _error(404, "Conjunto de datos no encontrado")
+    version = catalogue.settings_version()
+    etag = _digest("dataset", version, fmt, row.id, row.metadata_modified)
+
+    def build() -> Response:
+        serializer = serialize.Serializer()
+        fragment = next((f for _, f in serialize.fragments([row], fmt, version, serializer)), None)
+        if fragment is None:
+            return _error(404, "Conjunto de datos no encontrado")
+        return Response(wrap_dataset(serializer, fmt, fragment), mimetype=serialize.FORMATS[fmt][1])
+
+    return _conditional(etag, row.metadata_modified, build)
+
+
+def wrap_dataset(serializer: serialize.Serializer, fmt: str, fragment: str) -> str:
+    kind = serialize.FORMATS[fmt][0]
+    if kind == "turtle":
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in serializer.prefixes()) + "\n" + fragment
+    if kind == "xml":
+        attrs = "".join(f'\n   xmlns:{p}="{ns}"' for p, ns in serializer.prefixes() if p)
+        return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{attrs}\n>\n{fragment}</rdf:RDF>\n'
+    return "[\n" + fragment + "\n]\n"
+
+
+@sach_dcat.route("/dataset/<_id>.<_format>")
+def read_dataset(_id: str, _format: str) -> Response:
+    try:
+        fmt = _format(_format)
+    except listing.BadParameter as e:
+        return _error(400, str(e))
+    return _dataset_response(_id, fmt)
+
+
+# --------------------------------------------------------------- withdrawn
+@sach_dcat.route("/catalog/withdrawn.json")
+def withdrawn() -> Response:
+    value = request.args.get("since") or request.args.get("modified_since")
+    if not value:
+        return _error(400, "since: parámetro obligatorio (fecha ISO 8601)")
+    try:
+        since = listing.parse_since(value)
+    except listing.BadParameter as e:
+        return _error(400, str(e).replace("modified_since", "since"))
+    items = listing.withdrawn(since)
+    for item in items:
+        item["uri"] = dataset_uri({"id": item["id"]})
+    body = {"since": since.isoformat(), "count": len(items), "datasets": items}
+    etag = _digest("withdrawn", body)
+    return _conditional(etag, None, lambda: Response(json.dumps(body, ensure_ascii=False),
+                                                     mimetype="application/json"))
+
+
+# --------------------------------------------------------------- data.json
+@sach_dcat.route("/data.json")
+def data_json() -> Response:
+    count, latest, digest = listing.summary(None)
+    version = catalogue.settings_version()
+    etag = _digest("pod", version, count, digest)
+
+    def build() -> Response:
+        return Response(stream_with_context(_stream(pod.document(listing.iter_rows(), version))),
+                        mimetype="application/json")
+
+    return _conditional(etag, _latest(latest, _last_activity()), build)
+
+
+# ------------------------------------------------------- content negotiation
+@sach_dcat.before_app_request
+def negotiate() -> Response | None:
+    if request.method != "GET" or not sach_config.dcat_content_negotiation():
+        return None
+    path = request.path
+    if path != "/" and not _DATASET_PATH.match(path):
+        return None
+    fmt = parse_accept_header(request.headers.get("Accept", ""))
+    if not fmt:
+        return None
+    try:
+        if path == "/":
+            response = _catalog_page(fmt)
+        else:
+            response = _dataset_response(_DATASET_PATH.match(path).group(1), fmt)
+    except listing.BadParameter as e:
+        return _error(400, str(e))
+    return response
