@@ -113,3 +113,31 @@ def seed_themes_file() -> str:
 
 def demo_datasets() -> int:
     return tk.config["ckanext.sach.demo.datasets"]
+
+
+def privacy_enabled() -> bool:
+    return tk.config["ckanext.sach.privacy.enabled"]
+
+
+def privacy_max_size() -> int:
+    return tk.config["ckanext.sach.privacy.max_size"]
+
+
+def privacy_inline_max_size() -> int:
+    return tk.config["ckanext.sach.privacy.inline_max_size"]
+
+
+def privacy_scan_links() -> bool:
+    return tk.config["ckanext.sach.privacy.scan_links"]
+
+
+def privacy_download_timeout() -> int:
+    return tk.config["ckanext.sach.privacy.download_timeout"]
+
+
+def privacy_unpublish_on_findings() -> bool:
+    return tk.config["ckanext.sach.privacy.unpublish_on_findings"]
+
+
+def privacy_max_samples() -> int:
+    return tk.config["ckanext.sach.privacy.max_samples"]
