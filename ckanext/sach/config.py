@@ -111,10 +111,6 @@ def seed_themes_file() -> str:
     return tk.config["ckanext.sach.seed.themes_file"]
 
 
-def demo_datasets() -> int:
-    return tk.config["ckanext.sach.demo.datasets"]
-
-
 def privacy_enabled() -> bool:
     return tk.config["ckanext.sach.privacy.enabled"]
 
