@@ -136,3 +136,44 @@ def make_content():
         return tk.get_action("package_create")(context or _sysadmin_context(), data)
 
     return make
+
+
+PASSWORD = "Contrasena-Segura-2025"
+_CSRF_RE = __import__("re").compile(r'name="_csrf_token"\s+value="([^"]+)"')
+
+
+def csrf_token(app, url: str) -> str:
+    """The CSRF token of the form served at ``url`` (same client session)."""
+    body = app.get(url).body
+    match = _CSRF_RE.search(body)
+    assert match, f"no CSRF token in {url}"
+    return match.group(1)
+
+
+def login(app, user: dict[str, Any]) -> None:
+    """Sign in through the login form, like a person (session cookie)."""
+    token = csrf_token(app, "/user/login")
+    res = app.post(
+        "/user/login",
+        data={"login": user["name"], "password": PASSWORD, "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert res.status_code in (302, 303), res.body[:500]
+
+
+@pytest.fixture
+def officer_setup():
+    """A dependencia with an editor (officer), another dependencia's editor and
+    a plain registered citizen."""
+    org = factories.Organization(title="Coordinación General de Transparencia")
+    other = factories.Organization(title="Tesorería Municipal")
+    officer = factories.User(password=PASSWORD)
+    outsider = factories.User(password=PASSWORD)
+    citizen = factories.User(password=PASSWORD)
+    tk.get_action("organization_member_create")(
+        {"ignore_auth": True}, {"id": org["id"], "username": officer["name"], "role": "editor"}
+    )
+    tk.get_action("organization_member_create")(
+        {"ignore_auth": True}, {"id": other["id"], "username": outsider["name"], "role": "editor"}
+    )
+    return {"org": org, "other": other, "officer": officer, "outsider": outsider, "citizen": citizen}
