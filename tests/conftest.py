@@ -9,6 +9,12 @@ from __future__ import annotations
 import pytest
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # CKAN's pytest plugin reads these marks but does not register them (--strict-markers).
+    config.addinivalue_line("markers", "ckan_config(key, value): override a CKAN config option")
+    config.addinivalue_line("markers", "provide_plugin(name, cls): register a test plugin")
+
+
 @pytest.fixture(scope="session")
 def reset_db(reset_db):
     from ckanext.sach.search import schema

@@ -7,4 +7,4 @@ import ckan.plugins.toolkit as tk
 def text_config() -> str:
     """PostgreSQL text search configuration used for stemmed, accent-folded matching."""
     # An explicit default: the declaration is absent while plugins are unloaded (tests).
-    return tk.config.get("ckanext.sach.search.text_config", None) or "sach_spanish"
+    return tk.config.get("ckanext.sach.search.text_config", None) or "spanish"

@@ -28,9 +28,7 @@ TABLE_MISSING = (
 )
 
 _VECTOR = " || ".join(
-    f"setweight(to_tsvector({cfg}, :text_{w.lower()}), '{w}')"
-    for cfg in ("CAST(:cfg AS regconfig)", "'sach_simple'")
-    for w in "ABCD"
+    f"sach_search_tsvector(CAST(:cfg AS regconfig), :text_{w.lower()}, '{w}')" for w in "ABCD"
 )
 
 UPSERT = sa.text(

@@ -409,18 +409,21 @@ class QueryBuilder:
             return f"(d.tsv @@ {tsquery} AND ts_filter(d.tsv, '{{a}}') @@ {tsquery})"
         if field == "notes":
             return f"(d.tsv @@ {tsquery} AND ts_filter(d.tsv, '{{c}}') @@ {tsquery})"
+        # Other text fields (res_name, extras_*, author…): analysed on the fly, after the indexed
+        # conditions have narrowed the rows.
         name = self.param(field)
-        vector = (
-            f"(jsonb_to_tsvector({self.cfg}, d.doc -> {name}, '[\"string\"]') || "
-            f"jsonb_to_tsvector('sach_simple', d.doc -> {name}, '[\"string\"]'))"
+        body = (
+            "(SELECT string_agg(e.v, ' ') FROM jsonb_array_elements_text(CASE jsonb_typeof("
+            f"d.doc -> {name}) WHEN 'array' THEN d.doc -> {name} "
+            f"ELSE jsonb_build_array(d.doc -> {name}) END) AS e(v))"
         )
+        vector = f"sach_search_tsvector({self.cfg}, {body}, 'D')"
         return f"COALESCE({vector} @@ {tsquery}, FALSE)"
 
     def _word_tsquery(self, value: str) -> str | None:
         if not any(c.isalnum() for c in value):
             return None
-        p = self.param(value)
-        return f"(plainto_tsquery({self.cfg}, {p}) || plainto_tsquery('sach_simple', {p}))"
+        return f"sach_search_tsquery({self.cfg}, {self.param(value)})"
 
     def _prefix_tsquery(self, raw: str) -> str | None:
         head = []
@@ -440,7 +443,7 @@ class QueryBuilder:
             return None
         lexemes = [f"'{t}'" for t in tokens]
         lexemes[-1] += ":*"
-        return f"to_tsquery('sach_simple', {self.param(' & '.join(lexemes))})"
+        return f"to_tsquery('simple', unaccent({self.param(' & '.join(lexemes))}))"
 
     def word(self, field: str | None, raw: str) -> str:
         is_text = field is None or document.is_text_field(field)
@@ -464,8 +467,7 @@ class QueryBuilder:
         if field is None or document.is_text_field(field):
             if not any(c.isalnum() for c in value):
                 return "TRUE"
-            p = self.param(value)
-            tsquery = f"(phraseto_tsquery({self.cfg}, {p}) || phraseto_tsquery('sach_simple', {p}))"
+            tsquery = f"sach_search_phrase({self.cfg}, {self.param(value)})"
             return self._text_match(field, tsquery)
         return self.exact(field, value)
 

@@ -1,11 +1,10 @@
-"""Create the search document table and the accent-folding text search configurations.
+"""Create the search document table and its accent-folding text search functions.
 
 Revision ID: 9c1e5a7d2b40
 Revises:
 Create Date: 2026-11-24 13:30:00
 
-Every statement is idempotent for the objects that live outside tables (extension, text search
-configurations, functions): CKAN's test `clean_db` drops every table of the database, including
+Every statement is idempotent for the objects that live outside tables (extension, functions): CKAN's test `clean_db` drops every table of the database, including
 this plugin's version table, so the migration must be able to run again over them.
 """
 from __future__ import annotations
@@ -18,31 +17,45 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-_TOKEN_TYPES = (
-    "asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart"
-)
-
-
-def _text_search_config(name: str, copy: str, dictionary: str) -> str:
-    return f"""
-    DO $$
-    BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{name}') THEN
-        CREATE TEXT SEARCH CONFIGURATION {name} (COPY = pg_catalog.{copy});
-        ALTER TEXT SEARCH CONFIGURATION {name}
-          ALTER MAPPING FOR {_TOKEN_TYPES} WITH unaccent, {dictionary};
-      END IF;
-    END
-    $$;
-    """
-
-
 def upgrade() -> None:
     op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
-    # Spanish stemming after accent folding; `simple` (no stemming, no stop words) keeps English
-    # and other words findable as written.
-    op.execute(_text_search_config("sach_spanish", "spanish", "spanish_stem"))
-    op.execute(_text_search_config("sach_simple", "simple", "simple"))
+
+    # Text is indexed three ways, so that accents never matter and stemming still works:
+    # accent-folded then stemmed ("inundacion" → inundacion), stemmed then accent-folded
+    # ("inundación" → inund, like "inundaciones"), and accent-folded unstemmed words (`simple`,
+    # which keeps English and any other word findable as written).
+    op.execute(
+        """
+        CREATE OR REPLACE FUNCTION sach_search_tsvector(cfg regconfig, body text, weight "char")
+        RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE AS $$
+          SELECT setweight(
+            to_tsvector(cfg, unaccent(body))
+            || unaccent(to_tsvector(cfg, body)::text)::tsvector
+            || to_tsvector('simple', unaccent(body)),
+            weight)
+        $$
+        """
+    )
+    op.execute(
+        """
+        CREATE OR REPLACE FUNCTION sach_search_tsquery(cfg regconfig, words text)
+        RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
+          SELECT plainto_tsquery(cfg, unaccent(words))
+            || unaccent(plainto_tsquery(cfg, words)::text)::tsquery
+            || plainto_tsquery('simple', unaccent(words))
+        $$
+        """
+    )
+    op.execute(
+        """
+        CREATE OR REPLACE FUNCTION sach_search_phrase(cfg regconfig, words text)
+        RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
+          SELECT phraseto_tsquery(cfg, unaccent(words))
+            || unaccent(phraseto_tsquery(cfg, words)::text)::tsquery
+            || phraseto_tsquery('simple', unaccent(words))
+        $$
+        """
+    )
 
     # Lenient casts used by range filters on arbitrary fields: NULL instead of an error.
     op.execute(
@@ -107,5 +120,6 @@ def downgrade() -> None:
     op.execute("DROP TABLE IF EXISTS sach_search_doc")
     op.execute("DROP FUNCTION IF EXISTS sach_search_to_numeric(text)")
     op.execute("DROP FUNCTION IF EXISTS sach_search_to_timestamptz(text)")
-    op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS sach_simple")
-    op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS sach_spanish")
+    op.execute("DROP FUNCTION IF EXISTS sach_search_phrase(regconfig, text)")
+    op.execute("DROP FUNCTION IF EXISTS sach_search_tsquery(regconfig, text)")
+    op.execute('DROP FUNCTION IF EXISTS sach_search_tsvector(regconfig, text, "char")')
