@@ -338,7 +338,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             g.add((uri, SACH.provisional, Literal(True)))
 
     def _remove_tree(self, ref: Node) -> None:
-        """Remove ``ref``'s triples and those of its blank nodes and distributions."""
+        """Remove ``ref``'s triples and those of its blank nodes, distributions and agents."""
         g = self.g
         todo = [ref]
         seen: set[Node] = set()
@@ -348,7 +348,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 continue
             seen.add(node)
             for p, o in list(g.predicate_objects(node)):
-                if isinstance(o, BNode) or p == DCAT.distribution:
+                if isinstance(o, BNode) or p in (DCAT.distribution, DCT.publisher, DCT.creator):
                     todo.append(o)
                 g.remove((node, p, o))
 

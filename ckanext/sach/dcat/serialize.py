@@ -86,8 +86,6 @@ class Serializer:
     @staticmethod
     def document(g: rdflib.Graph, fmt: str) -> str:
         rdf_format = FORMATS[fmt][0]
-        if rdf_format == "json-ld":
-            return g.serialize(format="json-ld", auto_compact=True)
         return g.serialize(format=rdf_format)
 
     def fragment(self, dataset_dict: dict[str, Any], fmt: str) -> str:

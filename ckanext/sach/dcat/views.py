@@ -48,7 +48,7 @@ def _error(status: int, message: str) -> Response:
                     mimetype="application/json")
 
 
-def _format(fmt: str) -> str:
+def _check_format(fmt: str) -> str:
     if fmt not in serialize.FORMATS:
         raise listing.BadParameter(
             f"formato desconocido {fmt!r}; use uno de: {', '.join(sorted(serialize.FORMATS))}")
@@ -184,19 +184,15 @@ def _rdf_response(fmt: str, rows: Iterable[listing.Row], version: str,
 @sach_dcat.route("/catalog.<_format>")
 def read_catalog(_format: str) -> Response:
     try:
-        return _catalog_page(_format_or_raise(_format))
+        return _catalog_page(_check_format(_format))
     except listing.BadParameter as e:
         return _error(400, str(e))
-
-
-def _format_or_raise(fmt: str) -> str:
-    return _format(fmt)
 
 
 @sach_dcat.route("/catalog/full.<_format>")
 def read_full_catalog(_format: str) -> Response:
     try:
-        fmt = _format(_format)
+        fmt = _check_format(_format)
         since = listing.parse_since(request.args.get("modified_since"))
     except listing.BadParameter as e:
         return _error(400, str(e))
@@ -238,7 +234,7 @@ def wrap_dataset(serializer: serialize.Serializer, fmt: str, fragment: str) -> s
 @sach_dcat.route("/dataset/<_id>.<_format>")
 def read_dataset(_id: str, _format: str) -> Response:
     try:
-        fmt = _format(_format)
+        fmt = _check_format(_format)
     except listing.BadParameter as e:
         return _error(400, str(e))
     return _dataset_response(_id, fmt)

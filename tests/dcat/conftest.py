@@ -1,0 +1,119 @@
+"""A small, realistic municipal catalogue created through the site's real schema.
+
+Public datasets of two dependencias with every schema field, plus a private, a
+draft and a deleted dataset and a dataset of another type, which must never
+appear in any export.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+FULL: dict[str, Any] = {
+    "title": "Presupuesto de egresos 2024",
+    "notes": "Presupuesto de egresos aprobado del municipio, por capítulo de gasto.",
+    "tag_string": "presupuesto,egresos",
+    "identifier": "sach-presupuesto-2024",
+    "sector": "finanzas-y-contrataciones",
+    "frequency": "R/P1Y",
+    "issued": "2024-01-15",
+    "modified": "2024-06-30",
+    "contact": [{"name": "Tesorería Municipal", "email": "tesoreria@sach.gob.mx"}],
+    "spatial_coverage": [{"place": "21119"}, {"place": "santa-maria-tonantzintla"}],
+    "temporal_coverage": [{"start": "2024-01-01", "end": "2024-12-31"}],
+    "language": ["es", "nah"],
+    "transparency_obligations": ["lgtaip-2015:70-XXI", "lgtaip-2015:71-I-b"],
+    "url": "https://sach.gob.mx/transparencia",
+    "documentation": ["https://sach.gob.mx/transparencia/guia-presupuesto.pdf"],
+    "data_dictionary_url": "https://sach.gob.mx/datos/diccionario-presupuesto.csv",
+    "personal_data": "anonymised",
+    "personal_data_legal_basis": "Art. 116 LGTAIP: datos anonimizados por la Unidad de Transparencia.",
+    "quality_notes": "Cifras conciliadas con la cuenta pública.",
+    "resources": [
+        {"url": "https://sach.gob.mx/datos/presupuesto-2024.csv", "name": "Presupuesto 2024",
+         "description": "Por capítulo", "format": "CSV", "size": 20480, "rights": "© Ayuntamiento"},
+        {"url": "https://sach.gob.mx/datos/presupuesto-2024.json", "name": "Presupuesto 2024 (JSON)",
+         "format": "JSON", "size": 40960},
+        {"url": "https://sach.gob.mx/datos/diccionario-presupuesto.csv", "name": "Diccionario de datos",
+         "format": "CSV", "resource_role": "data_dictionary"},
+    ],
+}
+
+
+def full_dataset(**overrides: Any) -> dict[str, Any]:
+    data = copy.deepcopy(FULL)
+    data.update(overrides)
+    return data
+
+
+def create(user: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return call_action("package_create", context={"user": user["name"]}, **fields)
+
+
+@pytest.fixture
+def catalogue(clean_db: Any, clean_index: Any) -> dict[str, Any]:
+    from ckanext.sach.dcat import cache, orgs
+
+    cache.clear()
+    orgs.clear()
+    sysadmin = factories.Sysadmin()
+    member = factories.User(name="integrante")
+    tesoreria = call_action(
+        "organization_create", context={"user": sysadmin["name"]},
+        name="tesoreria", title="Tesorería Municipal", org_type="dependencia", acronym="TM",
+        email="tesoreria@sach.gob.mx", website="https://sach.gob.mx/tesoreria",
+        users=[{"name": member["name"], "capacity": "member"}],
+    )
+    pc = call_action(
+        "organization_create", context={"user": sysadmin["name"]},
+        name="proteccion-civil", title="Dirección de Protección Civil", org_type="dependencia",
+    )
+    finanzas = factories.Group(name="finanzas-publicas", title="Finanzas públicas")
+    public = [
+        create(sysadmin, name="presupuesto-2024", owner_org=tesoreria["id"],
+               groups=[{"name": finanzas["name"]}], **{k: v for k, v in FULL.items() if k != "title"},
+               title=FULL["title"]),
+        create(sysadmin, **full_dataset(
+            name="atlas-riesgos", title="Atlas de riesgos", owner_org=pc["id"], sector="geoespacial",
+            frequency="irregular", identifier="", language=["es"], transparency_obligations=[],
+            spatial_coverage=[{"place": "21119"}], temporal_coverage=[], documentation=[],
+            personal_data="no", personal_data_legal_basis="", quality_notes="",
+            resources=[{"url": "https://sach.gob.mx/datos/atlas.geojson", "name": "Atlas",
+                        "format": "GeoJSON"},
+                       {"url": "https://sach.gob.mx/datos/atlas.kml", "name": "Atlas KML", "format": "KML"}])),
+        create(sysadmin, **full_dataset(name="padron-comercios", title="Padrón de comercios",
+                                        owner_org=tesoreria["id"], sector="economia", frequency="R/P1M")),
+    ]
+    private = create(sysadmin, **full_dataset(name="nomina-privada", title="Nómina (privado)",
+                                              owner_org=tesoreria["id"], private=True))
+    draft = create(sysadmin, **full_dataset(name="borrador-obras", title="Obras (borrador)",
+                                            owner_org=tesoreria["id"], state="draft"))
+    deleted = create(sysadmin, **full_dataset(name="eliminado-2019", title="Eliminado 2019",
+                                              owner_org=tesoreria["id"]))
+    call_action("package_delete", context={"user": sysadmin["name"]}, id=deleted["id"])
+    return {
+        "sysadmin": sysadmin, "member": member, "orgs": {"tesoreria": tesoreria, "pc": pc},
+        "group": finanzas, "public": public, "private": private, "draft": draft, "deleted": deleted,
+        "hidden": [private, draft, deleted],
+    }
+
+
+@pytest.fixture(scope="session")
+def reset_db(reset_db, migrate_db_for):
+    """After a reset, apply the activity plugin's migrations (CKAN's reset only runs core's)."""
+    import sqlalchemy
+
+    from ckan import model
+
+    def reset() -> None:
+        reset_db()
+        columns = {c["name"] for c in sqlalchemy.inspect(model.Session.get_bind()).get_columns("activity")}
+        if "permission_labels" not in columns:
+            migrate_db_for("activity")
+
+    return reset
