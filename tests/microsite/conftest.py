@@ -93,7 +93,7 @@ def make_dataset():
 
 CONTENT_DEFAULTS: dict[str, dict[str, Any]] = {
     "informacion_util": {
-        "notes": "Cómo pagar el predial en línea.",
+        "notes": "Ficha en lenguaje claro.",
         "topic": "finanzas-publicas",
         "audience": ["ciudadania"],
         "info_date": "2025-01-15",

@@ -269,11 +269,11 @@ def publication_plan() -> dict[str, Any]:
             entry = per_org.setdefault(key, {
                 "organization": org.get("title") or key,
                 "organization_name": key,
-                "items": [],
+                "entries": [],
                 "counts": {"publicado": 0, "en_preparacion": 0, "no_publicable": 0},
             })
             status = pkg.get("plan_status") or "en_preparacion"
-            entry["items"].append({
+            entry["entries"].append({
                 "name": pkg["name"],
                 "title": pkg.get("title"),
                 "notes": pkg.get("notes") or "",
@@ -286,7 +286,7 @@ def publication_plan() -> dict[str, Any]:
                 entry["counts"][status] += 1
         totals = {"publicado": 0, "en_preparacion": 0, "no_publicable": 0, "total": 0}
         for entry in per_org.values():
-            entry["items"].sort(key=lambda i: (i["target_date"] or "9999", i["title"] or ""))
+            entry["entries"].sort(key=lambda i: (i["target_date"] or "9999", i["title"] or ""))
             counts = entry["counts"]
             entry["total"] = sum(counts.values())
             publishable = entry["total"] - counts["no_publicable"]
