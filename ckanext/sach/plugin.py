@@ -25,6 +25,7 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IConfigurable)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -70,6 +71,17 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
         from ckanext.sach import hooks
 
         hooks.after_dataset_change("delete", context, pkg_dict)
+
+    # IPermissionLabels (drafts: creator only; deleted: nobody but sysadmins)
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        from ckanext.sach.search import labels
+
+        return labels.get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        from ckanext.sach.search import labels
+
+        return labels.get_user_dataset_labels(user_obj)
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:

@@ -39,10 +39,13 @@ def _dataset(user: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def catalogue(reset_db: Any) -> dict[str, Any]:
-    """Five public datasets plus private, draft and deleted ones; returns names, users, orgs."""
+def catalogue(reset_db: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Five public datasets plus private, draft and deleted ones; returns names, users, orgs.
+
+    Built with the plugins named by the test module's `CATALOGUE_PLUGINS` (default `PLUGINS`).
+    """
     reset_db()
-    with plugins_loaded(PLUGINS):
+    with plugins_loaded(getattr(request.module, "CATALOGUE_PLUGINS", PLUGINS)):
         sysadmin = factories.Sysadmin()
         creator = factories.User(name="capturista")
         colleague = factories.User(name="colega")
