@@ -1,0 +1,518 @@
+"""Streamed personal-data scanner for tabular and JSON resources.
+
+``scan_file(path, fmt)`` reads a CSV, XLSX, JSON or GeoJSON file with bounded
+memory and returns a :class:`ScanResult`: per detector a count, counts per
+column and a few sample locations ``(row, column)``. Values are never kept:
+the result, and anything logged from it, holds detector names, column names
+and positions only.
+
+How it stays fast in pure Python: CSV is read in chunks of a megabyte ending
+at a record boundary; a byte-level prefilter (``bytes.translate`` plus
+``bytes.find`` of a few literals, both in C) picks the lines that could hold an
+identifier, and only those records are decoded and parsed. Cells are joined
+into blocks (``\\x1f`` between cells, ``\\x1e`` between rows), the compiled
+patterns of :mod:`detectors` run once per block, and row and column of a match
+are recovered by counting separators only when something matched.
+
+Limits: at most ``max_bytes`` are read (for XLSX, the uncompressed size of
+the workbook must be under it); a longer file is scanned up to the limit and
+the result is marked ``complete=False``. A CSV record longer than 8 chunks
+with an unbalanced quote is scanned as it is.
+
+Rows are numbered like a spreadsheet: the header is row 1, the first data row
+is row 2. In JSON the row is the number of the record (1-based element of the
+first array: a GeoJSON feature, an item of a top-level list); the column is the
+key path inside it (``properties.`` dropped for GeoJSON).
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from . import detectors as d
+
+__all__ = ["ScanResult", "Scanner", "scan_file", "scan_stream", "SUPPORTED_FORMATS", "normalise_format"]
+
+SEP = "\x1f"
+RS = "\x1e"
+SNIFF_BYTES = 1 << 16
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+DEFAULT_BLOCK_CHARS = 1 << 20
+DEFAULT_MAX_SAMPLES = 5
+SUPPORTED_FORMATS = ("csv", "tsv", "xlsx", "json", "geojson")
+
+_FORMAT_ALIASES = {
+    "csv": "csv", "text/csv": "csv", "tsv": "tsv", "text/tab-separated-values": "tsv",
+    "xlsx": "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "json": "json", "application/json": "json",
+    "geojson": "geojson", "application/geo+json": "geojson",
+}
+
+
+def normalise_format(fmt: str | None, filename: str | None = None) -> str | None:
+    """The scanner's format for a CKAN format/mimetype or a file name, or None."""
+    key = (fmt or "").strip().lower().lstrip(".")
+    if key in _FORMAT_ALIASES:
+        return _FORMAT_ALIASES[key]
+    if filename:
+        ext = os.path.splitext(filename.split("?")[0])[1].lower().lstrip(".")
+        return _FORMAT_ALIASES.get(ext)
+    return None
+
+
+@dataclasses.dataclass
+class ScanResult:
+    format: str
+    encoding: str | None = None
+    bytes_scanned: int = 0
+    rows_scanned: int = 0
+    complete: bool = True
+    error: str | None = None
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    columns: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
+    samples: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    column_hints: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def has_findings(self) -> bool:
+        return self.total > 0 or not self.complete
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["total"] = self.total
+        return data
+
+
+class Scanner:
+    """Accumulates rows in blocks and runs the detectors over each block."""
+
+    def __init__(self, result: ScanResult, *, max_samples: int = DEFAULT_MAX_SAMPLES,
+                 block_chars: int = DEFAULT_BLOCK_CHARS) -> None:
+        self.result = result
+        self.max_samples = max_samples
+        self.block_chars = block_chars
+        self._texts: list[str] = []
+        self._rows: list[int] = []
+        self._keys: list[Sequence[str] | None] = []
+        self._size = 0
+        self._header: Sequence[str] = ()
+        self._money_cache: dict[str, bool] = {}
+        self._hinted: set[str] = set()
+        self.count_rows = True  # the CSV reader counts lines itself
+
+    # --- input -------------------------------------------------------------
+    def header(self, names: Sequence[str], row: int = 1) -> None:
+        self._header = list(names)
+        self.hint_columns(self._header, row)
+
+    def hint_columns(self, names: Iterable[str], row: int) -> None:
+        for index, name in enumerate(names, start=1):
+            if name in self._hinted:
+                continue
+            kind = d.column_hint(name)
+            if kind:
+                self._hinted.add(name)
+                self.result.column_hints.append({"column": name, "index": index, "kind": kind})
+                self._count("column_name", row, name)
+
+    def row(self, number: int, cells: Sequence[str], keys: Sequence[str] | None = None) -> None:
+        text = SEP.join(cells)
+        self._texts.append(text)
+        self._rows.append(number)
+        self._keys.append(keys)
+        self._size += len(text) + 1
+        if self.count_rows:
+            self.result.rows_scanned += 1
+        if self._size >= self.block_chars:
+            self.flush()
+
+    # --- detection ---------------------------------------------------------
+    def _column_name(self, index: int, keys: Sequence[str] | None) -> str:
+        names = keys if keys is not None else self._header
+        if index < len(names) and names[index]:
+            return str(names[index])
+        return f"columna {index + 1}"
+
+    def _money(self, column: str) -> bool:
+        cached = self._money_cache.get(column)
+        if cached is None:
+            cached = self._money_cache[column] = d.is_money_or_id_column(column)
+        return cached
+
+    def _count(self, kind: str, row: int, column: str) -> None:
+        res = self.result
+        res.counts[kind] = res.counts.get(kind, 0) + 1
+        per_col = res.columns.setdefault(kind, {})
+        per_col[column] = per_col.get(column, 0) + 1
+        samples = res.samples.setdefault(kind, [])
+        if len(samples) < self.max_samples:
+            samples.append({"row": row, "column": column})
+
+    def flush(self) -> None:
+        if not self._texts:
+            return
+        text = RS.join(self._texts).upper()
+        rows, keys = self._rows, self._keys
+        cur_pos = cur_row = 0
+        for kind, start, end in d.iter_matches(text):
+            if start < cur_pos:
+                cur_pos = cur_row = 0
+            cur_row += text.count(RS, cur_pos, start)
+            cur_pos = start
+            row_start = text.rfind(RS, 0, start) + 1
+            column = self._column_name(text.count(SEP, row_start, start), keys[cur_row])
+            if kind == "phone" and self._money(column) and d.is_bare_number(text[start:end]):
+                continue
+            self._count(kind, rows[cur_row], column)
+        self._texts, self._rows, self._keys = [], [], []
+        self._size = 0
+
+    def finish(self) -> ScanResult:
+        self.flush()
+        return self.result
+
+
+class _LimitedReader(io.RawIOBase):
+    """Reads at most ``limit`` bytes of a binary stream and notes if more remained."""
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        self.raw = raw
+        self.remaining = limit
+        self.count = 0
+        self.truncated = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.remaining <= 0:
+            if not self.truncated and self.raw.read(1):
+                self.truncated = True
+            return 0
+        view = memoryview(buffer)[: min(len(buffer), self.remaining)]
+        data = self.raw.read(len(view))
+        n = len(data)
+        view[:n] = data
+        self.remaining -= n
+        self.count += n
+        return n
+
+
+def _sniff_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _sniff_delimiter(sample: str, fmt: str) -> str:
+    if fmt == "tsv":
+        return "\t"
+    lines = sample.splitlines()[:20]
+    if len(lines) > 1 and len(sample) >= SNIFF_BYTES:
+        lines = lines[:-1]  # the last one may be cut
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = lines[0] if lines else ""
+        return max(",;\t|", key=first.count) if first else ","
+
+
+def _record_cells(raw: bytes, encoding: str, delimiter: str) -> list[list[str]]:
+    text = raw.decode(encoding, errors="replace")
+    try:
+        return list(csv.reader(text.splitlines(True), delimiter=delimiter))
+    except csv.Error:
+        return [text.split(delimiter)]
+
+
+class _CsvChunks:
+    """Finds the records of a CSV chunk that may hold personal data.
+
+    A chunk always starts and ends at a record boundary (an even number of
+    quotes before it). Candidate lines come from the byte prefilter of
+    :mod:`detectors`; a candidate inside a quoted multi-line field is widened
+    to its whole record. Only candidate records are decoded and parsed.
+    """
+
+    def __init__(self, scanner: Scanner, result: ScanResult, encoding: str, delimiter: str) -> None:
+        self.scanner = scanner
+        self.result = result
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.lines_before = 0  # newlines before the current chunk
+        self.header_done = False
+
+    def process(self, chunk: bytes) -> None:
+        start = 0
+        if not self.header_done:
+            end = _record_end(chunk, 0)
+            records = _record_cells(chunk[:end], self.encoding, self.delimiter)
+            self.scanner.header(records[0] if records else [])
+            self.header_done = True
+            start = end
+        quoted = b'"' in chunk
+        flagged = chunk.translate(d.PREFILTER_TABLE)
+        starts: set[int] = set()
+        for literal in d.PREFILTER_LITERALS:
+            pos = flagged.find(literal, start)
+            while pos != -1:
+                line_start = chunk.rfind(b"\n", 0, pos) + 1
+                starts.add(max(line_start, start))
+                line_end = chunk.find(b"\n", pos)
+                if line_end == -1:
+                    break
+                pos = flagged.find(literal, line_end)
+        done_until = start
+        nl_pos, nl_count = 0, 0  # newline count cache, moving forward
+        q_pos, q_count = 0, 0    # quote count cache, moving forward
+        for line_start in sorted(starts):
+            if line_start < done_until:
+                continue
+            rec_start = line_start
+            if quoted:
+                q_count += chunk.count(b'"', q_pos, rec_start)
+                q_pos = rec_start
+                parity = q_count
+                while parity % 2 and rec_start > done_until:
+                    prev = chunk.rfind(b"\n", 0, rec_start - 1) + 1
+                    parity -= chunk.count(b'"', prev, rec_start)
+                    rec_start = prev
+            rec_end = _record_end(chunk, rec_start) if quoted else _line_end(chunk, rec_start)
+            nl_count += chunk.count(b"\n", nl_pos, rec_start)
+            nl_pos = rec_start
+            number = self.lines_before + nl_count + 1
+            for cells in _record_cells(chunk[rec_start:rec_end], self.encoding, self.delimiter):
+                self.scanner.row(number, cells)
+            done_until = rec_end
+        lines = chunk.count(b"\n")
+        self.result.rows_scanned += lines - (1 if self.lines_before == 0 and lines else 0)
+        self.lines_before += lines
+
+
+def _line_end(chunk: bytes, pos: int) -> int:
+    end = chunk.find(b"\n", pos)
+    return len(chunk) if end == -1 else end + 1
+
+
+def _record_end(chunk: bytes, pos: int) -> int:
+    """End of the record starting at pos: the first newline with balanced quotes."""
+    end = _line_end(chunk, pos)
+    quotes = chunk.count(b'"', pos, end)
+    while quotes % 2 and end < len(chunk):
+        nxt = _line_end(chunk, end)
+        quotes += chunk.count(b'"', end, nxt)
+        end = nxt
+    return end
+
+
+CHUNK_BYTES = 1 << 20
+
+
+def _scan_csv(stream: IO[bytes], scanner: Scanner, result: ScanResult, fmt: str) -> int:
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        result.complete = False
+        result.error = "Codificación UTF-16 no soportada: guarde el archivo en UTF-8."
+        return 0
+    result.encoding = _sniff_encoding(head)
+    encoding = "utf-8" if result.encoding == "utf-8-sig" else result.encoding
+    if result.encoding == "utf-8-sig":
+        stream.read(len(codecs.BOM_UTF8))
+    delimiter = _sniff_delimiter(head.decode(result.encoding, errors="replace"), fmt)
+    chunks = _CsvChunks(scanner, result, encoding, delimiter)
+    scanner.count_rows = False
+    limit = scanner_max_bytes(scanner)
+    total = 0
+    carry = b""
+    while True:
+        data = stream.read(min(CHUNK_BYTES, limit - total)) if total < limit else b""
+        total += len(data)
+        if not data:
+            if total >= limit and stream.read(1):
+                result.complete = False
+                result.error = "Archivo revisado sólo hasta el tamaño máximo."
+            if carry:
+                chunks.process(carry if carry.endswith(b"\n") else carry + b"\n")
+            break
+        buf = carry + data
+        cut = buf.rfind(b"\n") + 1
+        quotes = buf.count(b'"', 0, cut)
+        while quotes % 2 and cut > 0:  # the last record is still open: cut before it
+            prev = buf.rfind(b"\n", 0, cut - 1) + 1
+            quotes -= buf.count(b'"', prev, cut)
+            cut = prev
+        if cut == 0:
+            if len(buf) < 8 * CHUNK_BYTES:
+                carry = buf
+                continue
+            cut = len(buf)  # an unbalanced quote or a giant record: scan it as it is
+        chunks.process(buf[:cut])
+        carry = buf[cut:]
+    return total
+
+
+def _json_record_prefix(prefix: str) -> tuple[str, str] | None:
+    """Split an ijson prefix into (record prefix, key path) at the first array."""
+    parts = prefix.split(".")
+    try:
+        i = parts.index("item")
+    except ValueError:
+        return None
+    return ".".join(parts[: i + 1]), ".".join(parts[i + 1:])
+
+
+def _scan_json(stream: IO[bytes], scanner: Scanner, result: ScanResult, fmt: str) -> _LimitedReader:
+    import ijson
+
+    result.encoding = "utf-8"
+    limited = _LimitedReader(stream, scanner_max_bytes(scanner))
+    buffered = io.BufferedReader(limited, 1 << 20)
+    record = 0
+    cells: list[str] = []
+    keys: list[str] = []
+    geo = fmt == "geojson"
+
+    def emit() -> None:
+        if cells:
+            scanner.hint_columns(keys, record)
+            scanner.row(record, list(cells), list(keys))
+            cells.clear()
+            keys.clear()
+
+    try:
+        for prefix, event, value in ijson.parse(buffered, use_float=False):
+            if event in ("map_key", "end_map", "end_array"):
+                continue
+            split = _json_record_prefix(prefix)
+            if event in ("start_map", "start_array"):
+                if split is not None and split[1] == "":
+                    emit()
+                    record += 1
+                continue
+            if value is None or isinstance(value, bool):
+                continue
+            if split is None:  # a value outside any array: row 0
+                key = prefix or "valor"
+                scanner.hint_columns([key], 0)
+                scanner.row(0, [str(value)], [key])
+                continue
+            rec_prefix, path = split
+            if path == "":  # a scalar item of the array is a record by itself
+                emit()
+                record += 1
+                path = rec_prefix
+            elif geo or rec_prefix == "features.item":
+                if path.startswith(("geometry", "bbox")) or path == "type":
+                    continue
+                if path.startswith("properties."):
+                    path = path[len("properties."):]
+            cells.append(str(value))
+            keys.append(path)
+            if len(cells) >= 10_000:  # a huge record is scanned in pieces
+                emit()
+    except ijson.JSONError as exc:
+        result.complete = False
+        result.error = f"JSON ilegible o cortado: {type(exc).__name__}"
+    emit()
+    return limited
+
+
+def _cell(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    return None  # dates, times, formulas' errors
+
+
+def _scan_xlsx(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int:
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        result.complete = False
+        result.error = "El archivo XLSX no es un libro de Excel válido."
+        return 0
+    if unpacked > scanner_max_bytes(scanner):
+        result.complete = False
+        result.error = "El libro XLSX descomprimido excede el tamaño máximo de revisión."
+        return 0
+    stream.seek(0)
+    try:
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        result.complete = False
+        result.error = f"No se pudo leer el libro XLSX: {type(exc).__name__}"
+        return 0
+    try:
+        for sheet in book.worksheets:
+            header: list[str] | None = None
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell(v) for v in values]
+                if header is None:
+                    if not any(cells):
+                        continue
+                    header = [f"{sheet.title}!{c}" if c else "" for c in cells]
+                    scanner.hint_columns([c or "" for c in cells], number)
+                    continue
+                scanner.row(number, [c or "" for c in cells], header)
+            scanner.flush()
+    finally:
+        book.close()
+    return unpacked
+
+
+def scanner_max_bytes(scanner: Scanner) -> int:
+    return getattr(scanner, "max_bytes", DEFAULT_MAX_BYTES)
+
+
+def scan_stream(stream: IO[bytes], fmt: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                max_samples: int = DEFAULT_MAX_SAMPLES,
+                block_chars: int = DEFAULT_BLOCK_CHARS) -> ScanResult:
+    """Scan a seekable binary stream of format ``fmt`` (see SUPPORTED_FORMATS)."""
+    fmt = normalise_format(fmt) or fmt
+    if fmt not in SUPPORTED_FORMATS:
+        raise ValueError(f"Formato no revisable: {fmt}")
+    result = ScanResult(format=fmt)
+    scanner = Scanner(result, max_samples=max_samples, block_chars=block_chars)
+    scanner.max_bytes = max_bytes  # type: ignore[attr-defined]
+    if fmt in ("csv", "tsv"):
+        result.bytes_scanned = _scan_csv(stream, scanner, result, fmt)
+    elif fmt in ("json", "geojson"):
+        limited = _scan_json(stream, scanner, result, fmt)
+        result.bytes_scanned = limited.count
+        if limited.truncated:
+            result.complete = False
+            result.error = "Archivo revisado sólo hasta el tamaño máximo."
+    else:
+        result.bytes_scanned = _scan_xlsx(stream, scanner, result)
+    return scanner.finish()
+
+
+def scan_file(path: str | os.PathLike[str], fmt: str | None = None, **kwargs: Any) -> ScanResult:
+    """Scan a file on disk; the format defaults to the file's extension."""
+    fmt = normalise_format(fmt, str(path))
+    if fmt is None:
+        raise ValueError("Formato no revisable")
+    with open(path, "rb") as stream:
+        return scan_stream(stream, fmt, **kwargs)
