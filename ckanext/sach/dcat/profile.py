@@ -148,6 +148,8 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
         g = self.g
         vocab = _vocab()
 
+        if original.get("name"):
+            g.add((ref, SACH.name, Literal(original["name"])))
         for predicate in (DCT.publisher, DCT.creator):
             for agent in g.objects(ref, predicate):
                 self._organization(agent)
@@ -364,6 +366,17 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 "publisher_email", "publisher_url", "publisher_type", "publisher_identifier",
                 "creator_uri", "creator_name", "creator_email", "creator_url", "creator_type",
                 "creator_identifier", "spatial_uri", "spatial_text"}
+
+        for key in ("documentation",):
+            if isinstance(dataset_dict.get(key), str):
+                try:
+                    dataset_dict[key] = json.loads(dataset_dict[key])
+                except ValueError:
+                    dataset_dict[key] = [dataset_dict[key]]
+
+        name = self._object_value(dataset_ref, SACH.name)
+        if name:
+            dataset_dict["name"] = name
 
         freq = self._object(dataset_ref, DCT.accrualPeriodicity)
         if freq is not None:

@@ -99,8 +99,14 @@ def format_entry(label: str | None) -> dict[str, str] | None:
 
 
 def format_label(eu_code: str) -> str | None:
+    """The site's format label (spelling of the ``formats`` vocabulary) of an EU file type."""
+    from ckanext.sach import vocab
+
     for label, entry in _formats().items():
         if entry["eu"] == eu_code:
+            for item in vocab.items("formats"):
+                if str(item["value"]).upper() == label:
+                    return item["value"]
             return label
     return None
 
