@@ -426,6 +426,17 @@ def _add_error(errors: dict[Any, Any], key: tuple[Any, ...], message: str) -> No
         errors[key].append(message)
 
 
+def _add_group_error(data: dict[Any, Any], errors: dict[Any, Any], field: str, subfield: str,
+                     message: str) -> None:
+    """An error for a repeating field: on the field when it has no entries, else on the first
+    entry's subfield (errors cannot hold both a list and entries under one key)."""
+    indexes = _indexes(data, field) or _indexes(errors, field)
+    if indexes:
+        _add_error(errors, (field, indexes[0], subfield), message)
+    else:
+        _add_error(errors, (field,), message)
+
+
 def _dataset_state(data: dict[Any, Any], context: Any) -> str:
     state = data.get(("state",))
     if _empty(state):
@@ -483,14 +494,14 @@ def sach_dataset_checks(field: Any, schema: dict[str, Any]) -> Any:
             if not (_empty(data.get(("contact", i, "name"))) and _empty(data.get(("contact", i, "email"))))
         ]
         if not contacts:
-            _add_error(errors, ("contact",),
-                       tk._("Indique al menos un punto de contacto (nombre y correo electrónico)."))
+            _add_group_error(data, errors, "contact", "name",
+                             tk._("Indique al menos un punto de contacto (nombre y correo electrónico)."))
 
         places = [i for i in _indexes(data, "spatial_coverage")
                   if not _empty(data.get(("spatial_coverage", i, "place")))]
         if not places:
-            _add_error(errors, ("spatial_coverage",),
-                       tk._("Indique la cobertura geográfica (municipio, junta auxiliar o inspectoría)."))
+            _add_group_error(data, errors, "spatial_coverage", "place",
+                             tk._("Indique la cobertura geográfica (municipio, junta auxiliar o inspectoría)."))
         for i in places:
             place = data.get(("spatial_coverage", i, "place"))
             text_key = ("spatial_coverage", i, "text")
