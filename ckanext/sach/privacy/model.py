@@ -1,0 +1,145 @@
+"""Tables of the personal-data guard (alembic revision ``sach_0002_privacy``).
+
+``sach_privacy_scan``: one row per scan of a resource. ``summary`` holds the
+scanner's result without values (counts, counts per column, sample
+``(row, column)`` locations, column hints, error). A new scan of a resource
+supersedes the previous ones.
+
+``sach_privacy_review``: the audit trail. Rows are only ever inserted: who
+(user id and name), when, the decision (a value of vocabulary
+``personal_data``), its legal basis and the reason. A review covers the scans
+that were blocking when it was recorded.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+BLOCKING = ("findings", "incomplete")
+STATUSES = ("pending", "clean", "findings", "incomplete", "error")
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.utcnow()
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class PrivacyReview(tk.BaseModel):  # type: ignore[misc,valid-type]
+    __tablename__ = "sach_privacy_review"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    package_id = sa.Column(sa.UnicodeText, nullable=False)
+    user_id = sa.Column(sa.UnicodeText, nullable=False)
+    user_name = sa.Column(sa.UnicodeText, nullable=False)
+    created = sa.Column(sa.DateTime, nullable=False, default=_now)
+    decision = sa.Column(sa.UnicodeText, nullable=False)
+    legal_basis = sa.Column(sa.UnicodeText)
+    reason = sa.Column(sa.UnicodeText, nullable=False)
+    scans_reviewed = sa.Column(sa.Integer, nullable=False, default=0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "package_id": self.package_id,
+            "user_id": self.user_id,
+            "user_name": self.user_name,
+            "created": self.created.isoformat(),
+            "decision": self.decision,
+            "legal_basis": self.legal_basis,
+            "reason": self.reason,
+            "scans_reviewed": self.scans_reviewed,
+        }
+
+
+class PrivacyScan(tk.BaseModel):  # type: ignore[misc,valid-type]
+    __tablename__ = "sach_privacy_scan"
+
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    package_id = sa.Column(sa.UnicodeText, nullable=False)
+    resource_id = sa.Column(sa.UnicodeText)
+    created = sa.Column(sa.DateTime, nullable=False, default=_now)
+    finished = sa.Column(sa.DateTime)
+    status = sa.Column(sa.UnicodeText, nullable=False)
+    source = sa.Column(sa.UnicodeText, nullable=False)
+    format = sa.Column(sa.UnicodeText)
+    total = sa.Column(sa.Integer, nullable=False, default=0)
+    summary = sa.Column(sa.UnicodeText)
+    superseded = sa.Column(sa.Boolean, nullable=False, default=False)
+    review_id = sa.Column(sa.UnicodeText, sa.ForeignKey("sach_privacy_review.id"))
+
+    @property
+    def blocking(self) -> bool:
+        return self.status in BLOCKING and not self.review_id and not self.superseded
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "package_id": self.package_id,
+            "resource_id": self.resource_id,
+            "created": self.created.isoformat(),
+            "finished": self.finished.isoformat() if self.finished else None,
+            "status": self.status,
+            "source": self.source,
+            "format": self.format,
+            "total": self.total,
+            "summary": json.loads(self.summary) if self.summary else None,
+            "superseded": self.superseded,
+            "review_id": self.review_id,
+            "blocking": self.blocking,
+        }
+
+
+def current_scans(package_id: str) -> list[PrivacyScan]:
+    return (model.Session.query(PrivacyScan)
+            .filter(PrivacyScan.package_id == package_id, PrivacyScan.superseded.is_(False))
+            .order_by(PrivacyScan.created).all())
+
+
+def blocking_scans(package_id: str, exclude_resources: set[str] | None = None) -> list[PrivacyScan]:
+    query = model.Session.query(PrivacyScan).filter(
+        PrivacyScan.package_id == package_id,
+        PrivacyScan.superseded.is_(False),
+        PrivacyScan.review_id.is_(None),
+        PrivacyScan.status.in_(BLOCKING),
+    )
+    scans = query.all()
+    if exclude_resources:
+        scans = [s for s in scans if s.resource_id not in exclude_resources]
+    return scans
+
+
+def supersede(resource_id: str) -> None:
+    (model.Session.query(PrivacyScan)
+     .filter(PrivacyScan.resource_id == resource_id, PrivacyScan.superseded.is_(False))
+     .update({"superseded": True}, synchronize_session=False))
+
+
+def reviews(package_id: str) -> list[PrivacyReview]:
+    return (model.Session.query(PrivacyReview)
+            .filter(PrivacyReview.package_id == package_id)
+            .order_by(PrivacyReview.created.desc()).all())
+
+
+def tables_exist() -> bool:
+    return sa.inspect(model.Session.get_bind()).has_table("sach_privacy_scan")
+
+
+def blocked_packages(package_ids: list[str]) -> set[str]:
+    """Which of these datasets have blocking scans (one query)."""
+    if not package_ids:
+        return set()
+    rows = (model.Session.query(PrivacyScan.package_id)
+            .filter(PrivacyScan.package_id.in_(package_ids), PrivacyScan.superseded.is_(False),
+                    PrivacyScan.review_id.is_(None), PrivacyScan.status.in_(BLOCKING))
+            .distinct().all())
+    return {r[0] for r in rows}
