@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError as WTFValidationError
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -27,6 +29,17 @@ SECTIONS = [
     ("sach_microsite.ayuntamiento_abierto", "Ayuntamiento Abierto"),
     ("sach_microsite.participacion", "Participación"),
 ]
+
+
+def _csrf_valid() -> bool:
+    """CKAN only checks CSRF tokens for signed-in sessions; the participation
+    form is used anonymously, so it checks its token itself."""
+    field = tk.config.get("WTF_CSRF_FIELD_NAME") or "_csrf_token"
+    try:
+        validate_csrf(tk.request.form.get(field))
+    except (WTFValidationError, CSRFError):
+        return False
+    return True
 
 
 def _context() -> Any:
@@ -162,6 +175,10 @@ def participacion() -> Any:
         for key in ("kind", "title", "body", "package_id", "organization_id",
                     "requester_name", "requester_email")
     }
+    if not _csrf_valid():
+        return _participacion_page(form, {"csrf": [tk._(
+            "El formulario caducó o no es válido. Recargue la página y envíelo de nuevo."
+        )]}, 400)
     data = {k: v for k, v in form.items() if v != ""}
     if data.get("kind") != "comment":
         data.pop("package_id", None)
