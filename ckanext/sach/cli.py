@@ -35,3 +35,30 @@ def demo_command() -> None:
     click.echo(
         f"datasets: {len(result['created'])} created, {len(result['existing'])} already present"
     )
+
+
+@sach.command("check", short_help="Quality report per dependencia (completeness, stars, freshness)")
+@click.option("--organization", "-o", default=None, help="Only this dependencia (name or id).")
+@click.option("--reindex", is_flag=True, help="Reindex datasets whose freshness changed since indexing.")
+def check_command(organization: str | None, reindex: bool) -> None:
+    """Print, per dependencia, metadata completeness against the Guía's required fields,
+    openness stars, data dictionary, freshness (current / due / overdue against the declared
+    frequency) and unreviewed personal-data findings. Private datasets are included."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.sach.quality import logic as quality
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site_user["name"], "ignore_auth": True}
+    fq = ""
+    if organization:
+        try:
+            org = tk.get_action("organization_show")(dict(context), {"id": organization})
+        except tk.ObjectNotFound:
+            raise click.ClickException(f"Dependencia no encontrada: {organization}")
+        fq = f'+owner_org:"{org["id"]}"'
+    datasets = list(quality.iter_datasets(context, fq))
+    click.echo(quality.format_report(quality.report(datasets)))
+    if reindex:
+        n = quality.reindex_stale(context, datasets, fq)
+        click.echo(f"reindexados: {n}")

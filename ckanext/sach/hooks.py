@@ -15,6 +15,12 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     from ckanext.sach.logic import indexing
 
     pkg_dict = indexing.before_dataset_index(pkg_dict)
+    from ckanext.sach.quality import logic as quality
+
+    pkg_dict = quality.index_fields(pkg_dict)
+    from ckanext.sach import coverage
+
+    pkg_dict = coverage.index_fields(pkg_dict)
     return pkg_dict
 
 
@@ -31,6 +37,9 @@ def after_dataset_search(
     from ckanext.sach.logic import indexing
 
     search_results = indexing.after_dataset_search(search_results, search_params)
+    from ckanext.sach.quality import logic as quality
+
+    search_results = quality.label_facets(search_results)
     return search_results
 
 
@@ -48,4 +57,7 @@ def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, 
     from ckanext.sach.logic import indexing
 
     facets_dict = indexing.dataset_facets(facets_dict, package_type)
+    from ckanext.sach.quality import logic as quality
+
+    facets_dict = quality.add_facets(facets_dict, package_type)
     return facets_dict

@@ -9,11 +9,15 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action", "ckanext.sach.dcat.actions"]
-AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth"]
-HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext.sach.dcat.helpers"]
+ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action", "ckanext.sach.dcat.actions",
+                  "ckanext.sach.privacy.action", "ckanext.sach.coverage.action"]
+AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth",
+                "ckanext.sach.privacy.auth", "ckanext.sach.coverage.auth"]
+HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext.sach.dcat.helpers",
+                  "ckanext.sach.quality.logic"]
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
-VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views"]
+VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views",
+                "ckanext.sach.privacy.views", "ckanext.sach.quality.views", "ckanext.sach.coverage.views"]
 
 
 def _public(modules: list[str]) -> dict[str, Any]:

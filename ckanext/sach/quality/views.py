@@ -1,0 +1,39 @@
+"""``/calidad``: quality report of the officer's own dependencias (sysadmins: all)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+
+from . import logic
+
+__all__ = ["get_blueprints"]
+
+blueprint = Blueprint("sach_quality", __name__)
+
+
+@blueprint.route("/calidad")
+def index() -> Any:
+    user = tk.g.userobj
+    if not user:
+        return tk.abort(403, tk._("Inicie sesión como responsable de una dependencia para ver la calidad de sus datos."))
+    context = {"user": user.name, "auth_user_obj": user}
+    if user.sysadmin:
+        fq = ""
+        orgs = None
+    else:
+        orgs = tk.get_action("organization_list_for_user")(
+            dict(context), {"id": user.id, "permission": "create_dataset"})
+        if not orgs:
+            return tk.abort(403, tk._("Sólo los responsables de una dependencia pueden ver esta página."))
+        fq = "+owner_org:(" + " OR ".join(f'"{o["id"]}"' for o in orgs) + ")"
+    entries = logic.report(logic.iter_datasets(context, fq))
+    return tk.render("sach/quality/report.html", extra_vars={
+        "entries": entries, "freshness_labels": logic.FRESHNESS_LABELS, "today": logic.today(),
+    })
+
+
+def get_blueprints() -> list[Any]:
+    return [blueprint]
