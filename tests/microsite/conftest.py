@@ -41,6 +41,31 @@ DATASET: dict[str, Any] = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """Compile the extension's .po files when their .mo is missing or stale
+    (``make`` runs ``setup.py compile_catalog``; this keeps the tests
+    independent of it)."""
+    import os
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    import ckanext.sach
+
+    base = os.path.join(os.path.dirname(ckanext.sach.__file__), "i18n")
+    for lang in os.listdir(base):
+        po = os.path.join(base, lang, "LC_MESSAGES", "ckanext-sach.po")
+        if not os.path.exists(po):
+            continue
+        mo = po[:-3] + ".mo"
+        if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(po):
+            with open(po, "rb") as f:
+                catalog = read_po(f, locale=lang)
+            with open(mo, "wb") as f:
+                write_mo(f, catalog)
+
+
 @pytest.fixture(scope="session")
 def reset_db(reset_db, migrate_db_for):
     def reset() -> None:
