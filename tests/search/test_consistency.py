@@ -141,9 +141,10 @@ def test_rebuild_clears_orphaned_documents(cli: Any) -> None:
     with model.meta.engine.begin() as connection:  # a stale document of a dataset long gone
         connection.execute(
             sa.text(
-                "INSERT INTO sach_search_doc (index_id, id, site_id, name, doc, fields, tsv) "
-                "VALUES ('stale', 'stale', :site, 'fantasma', CAST(:doc AS jsonb), "
-                "CAST(:fields AS jsonb), '')"
+                "INSERT INTO sach_search_doc (index_id, id, site_id, name, state, capacity, "
+                "dataset_type, permission_labels, doc, fields, tsv) "
+                "VALUES ('stale', 'stale', :site, 'fantasma', 'active', 'public', 'dataset', "
+                "ARRAY['public'], CAST(:doc AS jsonb), CAST(:fields AS jsonb), '')"
             ),
             {"site": stale["site_id"], "doc": json.dumps(stale), "fields": json.dumps(fields)},
         )

@@ -34,14 +34,18 @@ _VECTOR = " || ".join(
 UPSERT = sa.text(
     f"""
     INSERT INTO sach_search_doc AS t (
-        index_id, id, site_id, name, metadata_created, metadata_modified, title_sort,
+        index_id, id, site_id, name, state, capacity, dataset_type, permission_labels,
+        metadata_created, metadata_modified, title_sort,
         doc, fields, data_dict, validated_data_dict, tsv, indexed_at)
     VALUES (
-        :index_id, :id, :site_id, :name, :metadata_created, :metadata_modified, :title_sort,
+        :index_id, :id, :site_id, :name, :state, :capacity, :dataset_type,
+        CAST(:permission_labels AS text[]), :metadata_created, :metadata_modified, :title_sort,
         CAST(:doc AS jsonb), CAST(:fields AS jsonb), :data_dict, :validated_data_dict,
         {_VECTOR}, now())
     ON CONFLICT (index_id) DO UPDATE SET
         id = EXCLUDED.id, site_id = EXCLUDED.site_id, name = EXCLUDED.name,
+        state = EXCLUDED.state, capacity = EXCLUDED.capacity,
+        dataset_type = EXCLUDED.dataset_type, permission_labels = EXCLUDED.permission_labels,
         metadata_created = EXCLUDED.metadata_created,
         metadata_modified = EXCLUDED.metadata_modified, title_sort = EXCLUDED.title_sort,
         doc = EXCLUDED.doc, fields = EXCLUDED.fields, data_dict = EXCLUDED.data_dict,

@@ -62,13 +62,26 @@ WEIGHT_D_PREFIXES = ("extras_", "res_extras_")
 
 # Stored apart from `doc` (large JSON strings returned only when asked for).
 STORED_APART = ("data_dict", "validated_data_dict")
-# Not exact-match fields: free text that would only bloat the filter/facet index.
-NOT_FILTERABLE = frozenset({"notes", "text", "title"}) | frozenset(STORED_APART)
-MAX_FILTER_VALUE = 500
+# Fields with a plain column of their own (CKAN filters on some of them in every query).
+COLUMNS = ("index_id", "id", "site_id", "name", "state", "capacity", "dataset_type")
+ARRAY_COLUMNS = ("permission_labels",)
+# Kept out of the small `fields` document (exact values for filters and facets): columns that
+# nobody facets on, long URLs, dates with columns of their own.
+NOT_IN_FIELDS = frozenset(
+    {"index_id", "id", "site_id", "name", "permission_labels", "entity_type", "res_url", "urls",
+     "download_url", "ckan_url", "metadata_created", "metadata_modified", "indexed_ts",
+     *STORED_APART}
+)
+MAX_FILTER_VALUE = 200
 
 
 def is_text_field(field: str) -> bool:
     return field in TEXT_FIELDS or field.startswith(TEXT_PREFIXES)
+
+
+def in_fields(field: str) -> bool:
+    """Whether a field's exact values live in the `fields` JSON document."""
+    return not is_text_field(field) and field not in NOT_IN_FIELDS
 
 
 def sort_key(value: str | None) -> str | None:
@@ -144,18 +157,21 @@ def to_row(doc: dict[str, Any]) -> dict[str, Any]:
     stored = {k: v for k, v in doc.items() if k not in STORED_APART}
     fields: dict[str, list[str]] = {}
     for key, value in doc.items():
-        if key in NOT_FILTERABLE or isinstance(value, dict):
+        if not in_fields(key) or isinstance(value, dict):
             continue
         values = filter_values(value)
         if values:
             fields[key] = values
-    # Solr copies these into the `text` catch-all; here they go to weight D.
     name = doc.get("name")
     return {
         "index_id": doc.get("index_id") or doc["id"],
         "id": doc["id"],
         "site_id": doc.get("site_id") or "",
         "name": name,
+        "state": doc.get("state"),
+        "capacity": doc.get("capacity"),
+        "dataset_type": doc.get("dataset_type"),
+        "permission_labels": [str(label) for label in doc.get("permission_labels") or []],
         "metadata_created": parse_datetime(doc.get("metadata_created")),
         "metadata_modified": parse_datetime(doc.get("metadata_modified")),
         "title_sort": sort_key(doc.get("title_string") or doc.get("title") or name),

@@ -223,6 +223,9 @@ class QueryBuilder:
 
     # -- parameters -----------------------------------------------------------------------------
     def param(self, value: Any) -> str:
+        texts = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise QueryError("Search parameters cannot contain NUL characters")
         name = f"p{len(self.params)}"
         self.params[name] = value
         return f":{name}"
@@ -450,8 +453,7 @@ class QueryBuilder:
         if raw == "*":
             if field is None or field == "text":
                 return "TRUE"
-            column = "d.doc" if is_text else "d.fields"
-            return f"({column} ? {self.param(field)})"
+            return self._exists(field)
         if is_text:
             if _has_wildcard(raw):
                 tsquery = self._prefix_tsquery(raw)
@@ -471,13 +473,40 @@ class QueryBuilder:
             return self._text_match(field, tsquery)
         return self.exact(field, value)
 
+    # -- exact values: one source of text values per storage ----------------------------------
+    def _values(self, field: str) -> str:
+        """A FROM item yielding the field's values as `e(v)` text rows of the current document."""
+        if field in document.COLUMNS:
+            return f"unnest(ARRAY[d.{field}]) AS e(v)"
+        if field in document.ARRAY_COLUMNS:
+            return f"unnest(d.{field}) AS e(v)"
+        name = self.param(field)
+        if document.in_fields(field):
+            return f"jsonb_array_elements_text(d.fields -> {name}) AS e(v)"
+        return (
+            "jsonb_array_elements_text(CASE jsonb_typeof(d.doc -> "
+            f"{name}) WHEN 'array' THEN d.doc -> {name} "
+            f"ELSE jsonb_build_array(d.doc -> {name}) END) AS e(v)"
+        )
+
+    def _exists(self, field: str) -> str:
+        if field in DATE_COLUMNS:
+            return f"{DATE_COLUMNS[field]} IS NOT NULL"
+        return f"EXISTS (SELECT 1 FROM {self._values(field)} WHERE e.v IS NOT NULL)"
+
     def exact(self, field: str, value: str) -> str:
         if field in DATE_COLUMNS:
             moment = parse_date(value)
             if moment is None:
                 raise QueryError(f"Invalid date for {field}: {value!r}")
             return f"{DATE_COLUMNS[field]} = {self.param(moment)}"
-        return f"d.fields @> CAST({self.param(json.dumps({field: [value]}))} AS jsonb)"
+        if field in document.COLUMNS:
+            return f"d.{field} = {self.param(value)}"
+        if field in document.ARRAY_COLUMNS:
+            return f"d.{field} @> ARRAY[CAST({self.param(value)} AS text)]"
+        if document.in_fields(field):
+            return f"d.fields @> CAST({self.param(json.dumps({field: [value]}))} AS jsonb)"
+        return f"EXISTS (SELECT 1 FROM {self._values(field)} WHERE e.v = {self.param(value)})"
 
     def _string_like(self, field: str, raw: str) -> str:
         pattern = []
@@ -497,8 +526,8 @@ class QueryBuilder:
             else:
                 pattern.append(c)
         return (
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.fields -> "
-            f"{self.param(field)}) AS e(v) WHERE e.v LIKE {self.param(''.join(pattern))})"
+            f"EXISTS (SELECT 1 FROM {self._values(field)} "
+            f"WHERE e.v LIKE {self.param(''.join(pattern))})"
         )
 
     def range(
@@ -513,7 +542,7 @@ class QueryBuilder:
             raise QueryError("A range needs a field name, e.g. metadata_modified:[NOW-1DAY TO NOW]")
         bounds = [self._bound(low), self._bound(high)]
         if bounds == [None, None]:
-            return "TRUE" if field in DATE_COLUMNS else f"(d.fields ? {self.param(field)})"
+            return self._exists(field)
         present = [b for b in bounds if b is not None]
         if field in DATE_COLUMNS or field.endswith("_date"):
             kind = "date"
@@ -543,10 +572,7 @@ class QueryBuilder:
         condition = " AND ".join(conditions)
         if field in DATE_COLUMNS and kind == "date":
             return condition
-        return (
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.fields -> "
-            f"{self.param(field)}) AS e(v) WHERE {condition})"
-        )
+        return f"EXISTS (SELECT 1 FROM {self._values(field)} WHERE {condition})"
 
     @staticmethod
     def _bound(item: tree.Item | None) -> str | None:

@@ -33,9 +33,9 @@ def table_exists() -> bool:
 
 
 def ensure() -> None:
-    """Create the search table if it is missing (e.g. after CKAN's test `clean_db` dropped it)."""
-    if not table_exists():
-        upgrade()
+    """Bring the search table to the latest revision, creating it if it is missing (e.g. after
+    CKAN's test `clean_db` dropped every table)."""
+    upgrade()
     if not table_exists():  # version table survived the table: replay from scratch
         command.stamp(alembic_config(), "base")
         upgrade()
