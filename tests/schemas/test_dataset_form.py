@@ -48,7 +48,7 @@ def stage_one(owner_org: str, **overrides: Any) -> dict[str, Any]:
         "save": "",
     }
     form.update(overrides)
-    return form
+    return {k: v for k, v in form.items() if v is not None}  # None: the officer removed the field
 
 
 def post_stage_one(app, form: dict[str, Any]):
@@ -123,6 +123,9 @@ def _future() -> str:
 BAD_FORMS = [
     ("required", {"title": ""}, "Este campo es obligatorio"),
     ("required-contact", {"contact-0-name": "", "contact-0-email": ""}, "al menos un punto de contacto"),
+    ("required-contact-removed", {"contact-0-name": None, "contact-0-email": None}, "al menos un punto de contacto"),
+    ("required-place-removed", {"spatial_coverage-0-place": None, "spatial_coverage-0-text": None},
+     "Indique la cobertura geográfica"),
     ("email", {"contact-0-email": "proteccion.civil-arroba-sach"}, "Correo electrónico no válido"),
     ("http-url", {"url": "javascript:alert(1)"}, "debe comenzar con http:// o https://"),
     ("url-list", {"documentation": "www.sach.gob.mx/doc"}, "debe comenzar con http:// o https://"),
@@ -207,3 +210,6 @@ def test_form_labels_are_spanish(app, dependencias):
                   "Obligaciones de transparencia", "Diccionario de datos (URL)", "¿Contiene datos personales?",
                   "Punto de contacto", "Términos de Libre Uso MX", "Quincenal", "San Rafael Comac"):
         assert label in body
+    # the municipal licence is preselected, the other open licences are offered
+    assert '<option value="libre-uso-mx" selected' in body
+    assert 'value="cc-by-4.0"' in body

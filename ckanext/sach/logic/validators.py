@@ -428,13 +428,11 @@ def _add_error(errors: dict[Any, Any], key: tuple[Any, ...], message: str) -> No
 
 def _add_group_error(data: dict[Any, Any], errors: dict[Any, Any], field: str, subfield: str,
                      message: str) -> None:
-    """An error for a repeating field: on the field when it has no entries, else on the first
-    entry's subfield (errors cannot hold both a list and entries under one key)."""
-    indexes = _indexes(data, field) or _indexes(errors, field)
-    if indexes:
-        _add_error(errors, (field, indexes[0], subfield), message)
-    else:
-        _add_error(errors, (field,), message)
+    """An error for a repeating field, always on an entry's subfield (the first entry, or entry 0
+    when none was sent): errors cannot hold a list and entries under one key, and scheming's
+    form expects entries."""
+    indexes = _indexes(data, field) or _indexes(errors, field) or [0]
+    _add_error(errors, (field, indexes[0], subfield), message)
 
 
 def _dataset_state(data: dict[Any, Any], context: Any) -> str:
