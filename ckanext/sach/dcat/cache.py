@@ -72,6 +72,30 @@ def put(dataset_id: str, version: str, field: str, value: str) -> None:
         log.warning("DCAT cache unavailable: %s", e)
 
 
+def put_many(entries: list[tuple[str, str, str, str]]) -> None:
+    """Store ``[(id, version, field, value)]`` in one round trip (plus one to read versions)."""
+    if not entries or not enabled():
+        return
+    try:
+        redis = connect_to_redis()
+        pipe = redis.pipeline(transaction=False)
+        for dataset_id, _, _, _ in entries:
+            pipe.hget(_key(dataset_id), "v")
+        current = pipe.execute()
+        ttl = sach_config.dcat_cache_ttl()
+        pipe = redis.pipeline(transaction=True)
+        for (dataset_id, version, field, value), stored in zip(entries, current):
+            key = _key(dataset_id)
+            if stored is None or stored.decode() != version:
+                pipe.delete(key)
+                pipe.hset(key, "v", version)
+            pipe.hset(key, field, value)
+            pipe.expire(key, ttl)
+        pipe.execute()
+    except Exception as e:
+        log.warning("DCAT cache unavailable: %s", e)
+
+
 def invalidate_dataset(dataset_id: str | None) -> None:
     if not dataset_id:
         return

@@ -1,6 +1,7 @@
 """The catalogue's own description, from configuration (title, publisher, API service…)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -87,6 +88,7 @@ def profiles() -> list[str]:
 OUTPUT_VERSION = "1"
 
 
+@functools.lru_cache(maxsize=1)
 def _vocab_digest() -> str:
     from ckanext.sach import vocab
 

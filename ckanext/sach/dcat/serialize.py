@@ -10,6 +10,7 @@ rdflib (random, per graph), so fragments never clash.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, Iterable, Iterator
@@ -24,7 +25,7 @@ from ckanext.dcat.profiles import DCAT, RDF
 from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
 from ckanext.dcat.utils import catalog_uri, dataset_uri
 
-from ckanext.sach.dcat import cache, catalogue, terms
+from ckanext.sach.dcat import cache, catalogue, terms, turtle
 
 #: endpoint format -> (rdflib format, content type)
 FORMATS = {
@@ -40,6 +41,35 @@ CACHE_FIELD = {"ttl": "ttl", "n3": "ttl", "rdf": "xml", "xml": "xml", "jsonld": 
 _XML_ROOT = re.compile(r"<rdf:RDF[^>]*>", re.S)
 
 
+_PROFILE_CLASSES: dict[tuple[str, ...], list[Any]] = {}
+
+
+class _RDFSerializer(RDFSerializer):
+    """ckanext-dcat's serializer with profile classes looked up once per process
+    (the entry-point scan otherwise costs more than serving a cached page)."""
+
+    def _load_profiles(self, profile_names: list[str]) -> list[Any]:
+        key = tuple(profile_names)
+        if key not in _PROFILE_CLASSES:
+            _PROFILE_CLASSES[key] = super()._load_profiles(profile_names)
+        return list(_PROFILE_CLASSES[key])
+
+
+@functools.lru_cache(maxsize=1)
+def _writer() -> turtle.Writer:
+    g = rdflib.Graph(bind_namespaces="core")
+    _bind(g)
+    return turtle.Writer((p, str(ns)) for p, ns in g.namespaces())
+
+
+def _bind(g: rdflib.Graph) -> None:
+    for prefix, ns in DCAT_NAMESPACES.items():
+        g.bind(prefix, ns)
+    for prefix, ns in terms.EXTRA_NAMESPACES.items():
+        g.bind(prefix, ns)
+    g.bind("hydra", HYDRA)
+
+
 def effective_profiles() -> list[str]:
     """Configured profiles minus those another configured profile already extends.
 
@@ -47,7 +77,7 @@ def effective_profiles() -> list[str]:
     its output, so running both only doubles the work.
     """
     names = catalogue.profiles()
-    loaded = RDFSerializer(profiles=names)._profiles
+    loaded = _RDFSerializer(profiles=names)._profiles
     keep = []
     for cls in loaded:
         if any(other is not cls and issubclass(other, cls) for other in loaded):
@@ -61,15 +91,11 @@ class Serializer:
 
     def __init__(self, profiles: list[str] | None = None) -> None:
         self.profiles = profiles or effective_profiles()
-        self._rdf = RDFSerializer(profiles=self.profiles)
+        self._rdf = _RDFSerializer(profiles=self.profiles)
 
     def _graph(self) -> rdflib.Graph:
         g = rdflib.Graph(bind_namespaces="core")
-        for prefix, ns in DCAT_NAMESPACES.items():
-            g.bind(prefix, ns)
-        for prefix, ns in terms.EXTRA_NAMESPACES.items():
-            g.bind(prefix, ns)
-        g.bind("hydra", HYDRA)
+        _bind(g)
         return g
 
     def dataset_graph(self, dataset_dict: dict[str, Any]) -> rdflib.Graph:
@@ -86,14 +112,20 @@ class Serializer:
     @staticmethod
     def document(g: rdflib.Graph, fmt: str) -> str:
         rdf_format = FORMATS[fmt][0]
+        if rdf_format == "turtle":
+            writer = _writer()
+            return writer.header() + writer.serialize(g)
         return g.serialize(format=rdf_format)
 
     def fragment(self, dataset_dict: dict[str, Any], fmt: str) -> str:
         """A dataset's serialisation without the document wrapper."""
-        return strip(self.document(self.dataset_graph(dataset_dict), fmt), fmt)
+        g = self.dataset_graph(dataset_dict)
+        if FORMATS[fmt][0] == "turtle":
+            return _writer().serialize(g)
+        return strip(self.document(g, fmt), fmt)
 
     def prefixes(self) -> list[tuple[str, str]]:
-        return sorted((p, str(ns)) for p, ns in self._graph().namespaces())
+        return [(p, ns) for p, ns in _writer().prefixes if p and p != "xml"]
 
 
 def strip(text: str, fmt: str) -> str:
@@ -116,20 +148,39 @@ def strip(text: str, fmt: str) -> str:
     return body
 
 
+_HEADERS: dict[tuple[Any, ...], tuple[str, URIRef]] = {}
+
+
 def header(serializer: Serializer, fmt: str, catalog_dict: dict[str, Any],
-           paging: dict[str, Any] | None) -> tuple[str, URIRef]:
-    g, ref = serializer.catalog_graph(catalog_dict)
+           paging: dict[str, Any] | None, version: str = "") -> tuple[str, URIRef]:
+    """Document opening plus the dcat:Catalog description (kept per process by version)."""
+    key = (version, fmt, json.dumps(catalog_dict, sort_keys=True, default=str))
+    cached = _HEADERS.get(key) if version else None
+    if cached is None:
+        g, ref = serializer.catalog_graph(catalog_dict)
+        cached = (_body(g, fmt), ref)
+        if version:
+            if len(_HEADERS) > 64:
+                _HEADERS.clear()
+            _HEADERS[key] = cached
+    body, ref = cached
     if paging:
+        g = serializer._graph()
         _add_paging(g, paging)
+        body += ("," if FORMATS[fmt][0] == "json-ld" else "") + _body(g, fmt)
     kind = FORMATS[fmt][0]
-    body = strip(Serializer.document(g, fmt), fmt)
     if kind == "turtle":
-        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in serializer.prefixes())
-        return head + "\n" + body + "\n", ref
+        return _writer().header() + body + "\n", ref
     if kind == "xml":
-        attrs = "".join(f'\n   xmlns:{p}="{ns}"' for p, ns in serializer.prefixes() if p)
+        attrs = "".join(f'\n   xmlns:{p}="{ns}"' for p, ns in serializer.prefixes())
         return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{attrs}\n>\n' + body, ref
     return "[\n" + body, ref
+
+
+def _body(g: rdflib.Graph, fmt: str) -> str:
+    if FORMATS[fmt][0] == "turtle":
+        return _writer().serialize(g)
+    return strip(Serializer.document(g, fmt), fmt)
 
 
 def link(catalog_ref: URIRef, dataset_ref: str, fmt: str) -> str:
@@ -203,14 +254,19 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str,
     cached = cache.get_many(keys, field)
     missing = [row.id for row, hit in zip(rows, cached) if hit is None]
     dicts = load_dicts(missing) if missing else {}
+    fresh: list[tuple[str, str, str, str]] = []
+    out: list[tuple[Any, str]] = []
     for row, hit, (_, ver) in zip(rows, cached, keys):
         if hit is None:
             data = dicts.get(row.id)
             if data is None:  # vanished between listing and loading
                 continue
             hit = serializer.fragment(data, fmt)
-            cache.put(row.id, ver, field, hit)
-        yield row, hit
+            fresh.append((row.id, ver, field, hit))
+        out.append((row, hit))
+    if fresh:
+        cache.put_many(fresh)
+    yield from out
 
 
 def load_dicts(ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -165,7 +165,7 @@ def _rdf_response(fmt: str, rows: Iterable[listing.Row], version: str,
                   paging: dict[str, Any] | None, latest: dt.datetime | None) -> Response:
     serializer = serialize.Serializer()
     catalog_dict = {"modified": latest.isoformat() if latest else None}
-    head, catalog_ref = serialize.header(serializer, fmt, catalog_dict, paging)
+    head, catalog_ref = serialize.header(serializer, fmt, catalog_dict, paging, version)
 
     def parts() -> Iterator[str]:
         yield head

@@ -1,0 +1,197 @@
+"""Benchmark: DCAT Turtle of the same catalogue through stock ckanext-dcat and through this site.
+
+    scripts/services.sh ensure-db ckan_sach_bench_dcat
+    cat > .local/bench-dcat.ini <<EOF
+    [app:main]
+    use = config:/work/main/test.ini
+    sqlalchemy.url = postgresql://ckan_sach:ckan_sach@127.0.0.1:54329/ckan_sach_bench_dcat
+    ckan.redis.url = redis://127.0.0.1:63799/5
+    ckan.storage_path = /work/main/.local/storage-bench-dcat
+    EOF
+    .venv/bin/ckan -c .local/bench-dcat.ini db upgrade
+    .venv/bin/python bench/dcat.py --ini .local/bench-dcat.ini
+
+The first run creates 1,000 public datasets with 3 resources each (every field of the
+municipal schema filled) through ``package_create``; later runs reuse them.
+
+Measured, in one process and on the same data:
+
+- stock: ckanext-dcat's ``dcat_catalog_show`` action (what its ``/catalog.ttl`` view calls)
+  with the stock ``euro_dcat_ap_3`` profile: the full catalogue (``datasets_per_page`` =
+  1000, one page) and a 100-dataset page;
+- site: this site's endpoints through the WSGI app, ``/catalog/full.ttl`` and
+  ``/catalog.ttl?page_size=100``, with a cold cache (Redis entries removed first) and warm.
+
+Times are the median of ``--repeat`` runs; peak memory is tracemalloc's peak of Python
+allocations during one run (separate run, tracemalloc slows everything). The site's streamed
+body is consumed chunk by chunk, as a client socket would.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from typing import Any, Callable
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+PREFIX = "bench-dcat-"
+
+
+def _app(ini: str) -> Any:
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    return make_app(load_config(ini))
+
+
+def ensure_datasets(n: int) -> int:
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    from ckanext.sach import seed, vocab
+
+    have = model.Session.query(model.Package).filter(
+        model.Package.name.like(PREFIX + "%"), model.Package.state == "active").count()
+    if have >= n:
+        return have
+    seed.run()
+    context = seed.site_context()
+    orgs = [o["value"] for o in vocab.items("dependencias")]
+    themes = [t["value"] for t in vocab.items("themes")]
+    sectors = [s["value"] for s in vocab.items("sectors")]
+    freqs = [f["value"] for f in vocab.items("frequencies")]
+    places = [p["value"] for p in vocab.items("places")]
+    obligations = [o["value"] for o in vocab.items("obligations") if not o.get("provisional")]
+    for i in range(have, n):
+        name = f"{PREFIX}{i:04d}"
+        year = 2015 + i % 10
+        tk.get_action("package_create")(dict(context), {
+            "name": name,
+            "title": f"Conjunto de datos de prueba {i:04d} ({year})",
+            "notes": f"Datos de ejemplo para medir el rendimiento del catálogo DCAT, número {i}.",
+            "owner_org": orgs[i % len(orgs)],
+            "tag_string": f"prueba,rendimiento,anio-{year}",
+            "license_id": "libre-uso-mx",
+            "sector": sectors[i % len(sectors)],
+            "frequency": freqs[i % len(freqs)],
+            "issued": f"{year}-01-15",
+            "modified": f"{year}-06-30",
+            "contact": [{"name": "Coordinación General de Transparencia", "email": "transparencia@sach.gob.mx"}],
+            "spatial_coverage": [{"place": places[i % len(places)]}],
+            "temporal_coverage": [{"start": f"{year}-01-01", "end": f"{year}-12-31"}],
+            "language": ["es"] if i % 3 else ["es", "nah"],
+            "transparency_obligations": [obligations[i % len(obligations)]],
+            "url": "https://sach.gob.mx/transparencia",
+            "data_dictionary_url": f"https://sach.gob.mx/datos/{name}-diccionario.csv",
+            "personal_data": "no",
+            "quality_notes": "Datos de prueba.",
+            "groups": [{"name": themes[i % len(themes)]}],
+            "resources": [
+                {"url": f"https://sach.gob.mx/datos/{name}.csv", "name": "Datos (CSV)", "format": "CSV",
+                 "size": 1000 + i, "description": "Datos en CSV."},
+                {"url": f"https://sach.gob.mx/datos/{name}.json", "name": "Datos (JSON)", "format": "JSON",
+                 "size": 2000 + i},
+                {"url": f"https://sach.gob.mx/datos/{name}-diccionario.csv", "name": "Diccionario de datos",
+                 "format": "CSV", "resource_role": "data_dictionary"},
+            ],
+        })
+        if (i + 1) % 100 == 0:
+            print(f"  created {i + 1}/{n}", flush=True)
+    return n
+
+
+def measure(fn: Callable[[], tuple[int, int]], repeat: int, before: Callable[[], None] | None = None
+            ) -> dict[str, Any]:
+    times = []
+    size = count = 0
+    for _ in range(repeat):
+        if before:
+            before()
+        start = time.perf_counter()
+        size, count = fn()
+        times.append(time.perf_counter() - start)
+    if before:
+        before()
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"median": statistics.median(times), "best": min(times), "peak": peak, "bytes": size,
+            "datasets": count}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ini", default=".local/bench-dcat.ini")
+    parser.add_argument("--datasets", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--create-only", action="store_true", help="only create the datasets")
+    args = parser.parse_args()
+
+    app = _app(args.ini)
+    flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app
+    import ckan.plugins.toolkit as tk
+
+    with flask_app.test_request_context():
+        print(f"datasets: {ensure_datasets(args.datasets)}", flush=True)
+    if args.create_only:
+        return
+
+    from ckanext.sach.dcat import cache
+
+    client = flask_app.test_client()
+
+    def site(url: str) -> Callable[[], tuple[int, int]]:
+        def run() -> tuple[int, int]:
+            response = client.get(url, buffered=False)
+            assert response.status_code == 200, response.status_code
+            size = count = 0
+            for chunk in response.response:
+                size += len(chunk)
+                count += chunk.count(b" a dcat:Dataset")
+            response.close()
+            return size, count
+        return run
+
+    def stock(per_page: int) -> Callable[[], tuple[int, int]]:
+        def run() -> tuple[int, int]:
+            tk.config["ckanext.dcat.datasets_per_page"] = per_page
+            with flask_app.test_request_context("/catalog.ttl"):
+                out = tk.get_action("dcat_catalog_show")({}, {
+                    "format": "ttl", "profiles": ["euro_dcat_ap_3"], "page": 1})
+            return len(out.encode()), out.count(" a dcat:Dataset")
+        return run
+
+    def cold() -> None:
+        with flask_app.app_context():
+            cache.clear()
+
+    rows = [
+        ("full catalogue", "stock", measure(stock(args.datasets), args.repeat)),
+        ("full catalogue", "site cold", measure(site("/catalog/full.ttl"), args.repeat, cold)),
+        ("full catalogue", "site warm", measure(site("/catalog/full.ttl"), args.repeat)),
+        ("100-dataset page", "stock", measure(stock(100), args.repeat)),
+        ("100-dataset page", "site cold", measure(site("/catalog.ttl?page_size=100"), args.repeat, cold)),
+        ("100-dataset page", "site warm", measure(site("/catalog.ttl?page_size=100"), args.repeat)),
+    ]
+    print(f"\n{'case':18} {'run':10} {'median s':>9} {'best s':>8} {'peak MiB':>9} {'KiB out':>8} {'datasets':>8}")
+    for case, run, r in rows:
+        print(f"{case:18} {run:10} {r['median']:9.3f} {r['best']:8.3f} {r['peak'] / 2**20:9.1f} "
+              f"{r['bytes'] / 1024:8.0f} {r['datasets']:8d}")
+    print()
+    for case in ("full catalogue", "100-dataset page"):
+        res = {run: r for c, run, r in rows if c == case}
+        s = res["stock"]["median"]
+        print(f"{case}: speed-up warm {s / res['site warm']['median']:.1f}x, cold "
+              f"{s / res['site cold']['median']:.1f}x; peak memory stock/site "
+              f"{res['stock']['peak'] / max(res['site warm']['peak'], 1):.1f}x (warm), "
+              f"{res['stock']['peak'] / max(res['site cold']['peak'], 1):.1f}x (cold)")
+
+
+if __name__ == "__main__":
+    main()
