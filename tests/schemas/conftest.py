@@ -56,7 +56,8 @@ def reset_db(reset_db, migrate_db_for):
         columns = {c["name"] for c in inspector.get_columns("activity")}
         if "permission_labels" not in columns:
             migrate_db_for("activity")
-        migrate_db_for("sach")
+        if not inspector.has_table("sach_request"):
+            migrate_db_for("sach")
 
     return reset
 
