@@ -233,13 +233,20 @@ def test_catalogue_settings_change_rebuilds_output(app: Any, catalogue: dict[str
 
 
 def test_other_dataset_types_are_not_exported(app: Any, catalogue: dict[str, Any]) -> None:
-    from sqlalchemy import text
+    from ckanext.sach import helpers, vocab
 
-    from ckan import model
-
-    model.Session.execute(text("UPDATE package SET type = 'informacion_util' WHERE name = 'padron-comercios'"))
-    model.Session.commit()
-    for url in ("/catalog.ttl", "/catalog/full.ttl"):
-        assert "padron-comercios" not in app.get(url).body
-    assert app.get("/dataset/padron-comercios.ttl").status_code == 404
-    assert "padron-comercios" not in app.get("/data.json").body
+    card = call_action(
+        "package_create", context={"user": catalogue["sysadmin"]["name"]}, type="informacion_util",
+        name="tarjeta-presupuesto", title="Tarjeta: el presupuesto explicado", notes="Contenido del micrositio.",
+        owner_org=catalogue["orgs"]["tesoreria"]["id"], topic=vocab.items("themes")[0]["value"],
+        audience=[helpers.sach_microsite_audience_choices()[0]["value"]], info_date="2025-01-01")
+    assert call_action("package_search", fq="+dataset_type:informacion_util")["count"] == 1
+    for url in ("/catalog.ttl", "/catalog/full.ttl", "/data.json", "/catalog.ttl?modified_since=2000-01-01"):
+        body = app.get(url).body
+        assert catalogue["public"][0]["title"] in body or catalogue["public"][0]["id"] in body
+        assert card["id"] not in body and card["name"] not in body, url
+    assert app.get(f"/dataset/{card['name']}.ttl").status_code == 404
+    api = app.get("/api/3/action/dcat_catalog_show?format=ttl")
+    assert api.status_code == 200
+    assert catalogue["public"][0]["id"] in api.body
+    assert card["id"] not in api.body

@@ -96,3 +96,15 @@ def test_withdrawn_feed(app: Any, catalogue: dict[str, Any]) -> None:
 
     future = (dt.datetime.utcnow() + dt.timedelta(hours=1)).isoformat()
     assert json.loads(app.get(f"/catalog/withdrawn.json?since={future}").body)["datasets"] == []
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "sysadmin"])
+def test_ckanext_dcat_api_actions_follow_the_same_rules(app: Any, catalogue: dict[str, Any], who: str) -> None:
+    headers = _who(catalogue, who)
+    for hidden in catalogue["hidden"]:
+        response = app.get(f"/api/3/action/dcat_dataset_show?id={hidden['id']}&format=ttl", headers=headers)
+        assert response.status_code == 404, (who, hidden["name"])
+    shown = app.get("/api/3/action/dcat_catalog_show?format=ttl", headers=headers)
+    assert shown.status_code == 200
+    for hidden in catalogue["hidden"]:
+        assert hidden["id"] not in shown.body
