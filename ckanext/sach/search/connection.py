@@ -157,8 +157,15 @@ class PgSearchConnection:
         return ""
 
     def commit(self, *args: Any, **kwargs: Any) -> str:
-        """Explicit commits (`search-index rebuild/clear`) commit CKAN's session."""
+        """Explicit commits (end of `search-index rebuild`, `clear`) commit CKAN's session and
+        refresh the planner's statistics, which bulk changes make stale."""
         model.Session.commit()
+        try:
+            model.Session.execute(sa.text("ANALYZE sach_search_doc"))
+            model.Session.commit()
+        except sa_exc.DBAPIError as e:  # statistics are an optimisation, never an error
+            model.Session.rollback()
+            log.warning("Could not analyze sach_search_doc: %s", e.orig)
         return ""
 
     def optimize(self, *args: Any, **kwargs: Any) -> str:
@@ -196,30 +203,34 @@ class PgSearchConnection:
         facet_mincount = max(1, _int_param(params, "facet.mincount", 1))
         facet_sort = str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index"))
 
-        count_sql = sa.text(f"SELECT count(*) FROM sach_search_doc AS d WHERE {where_sql}")
         page_sql = sa.text(
             f"SELECT {', '.join(columns)} FROM sach_search_doc AS d WHERE {where_sql} "
             f"ORDER BY {order} LIMIT {builder.param(rows)} OFFSET {builder.param(start)}"
         )
-        facet_sql = None
         if facet_fields:
-            facet_sql = sa.text(
-                "SELECT k.f, e.v, count(*) AS c "
-                f"FROM (SELECT d.fields FROM sach_search_doc AS d WHERE {where_sql}) AS m "
+            # One pass over the matching rows gives the hit count and every facet.
+            count_sql = sa.text(
+                "WITH m AS MATERIALIZED ("
+                f"SELECT d.fields FROM sach_search_doc AS d WHERE {where_sql}) "
+                "SELECT NULL AS f, NULL AS v, count(*) AS c FROM m "
+                "UNION ALL "
+                "SELECT k.f, e.v, count(*) AS c FROM m "
                 f"CROSS JOIN unnest(CAST({builder.param(facet_fields)} AS text[])) AS k(f) "
                 "CROSS JOIN LATERAL jsonb_array_elements_text(m.fields -> k.f) AS e(v) "
                 f"GROUP BY k.f, e.v HAVING count(*) >= {builder.param(facet_mincount)}"
+            )
+        else:
+            count_sql = sa.text(
+                "SELECT NULL AS f, NULL AS v, count(*) AS c "
+                f"FROM sach_search_doc AS d WHERE {where_sql}"
             )
 
         session = model.Session
         try:
             with session.begin_nested():
-                hits = session.execute(count_sql, builder.params).scalar() or 0
+                counted = session.execute(count_sql, builder.params).all()
                 result_rows = (
                     session.execute(page_sql, builder.params).mappings().all() if rows else []
-                )
-                facet_rows = (
-                    session.execute(facet_sql, builder.params).all() if facet_sql is not None else []
                 )
         except sa_exc.DBAPIError as e:
             if _is_missing_table(e):
@@ -227,6 +238,8 @@ class PgSearchConnection:
             log.warning("Search query failed: %s", e.orig)
             raise SearchError("The search query could not be run") from None
 
+        hits = next((int(c) for f, _v, c in counted if f is None), 0)
+        facet_rows = [row for row in counted if row[0] is not None]
         docs = [self._doc(row, fl, want_all) for row in result_rows]
         facets = self._facets(facet_fields, facet_rows, facet_limit, facet_sort)
         return Results(docs, int(hits), {"facet_fields": facets})

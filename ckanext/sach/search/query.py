@@ -446,7 +446,7 @@ class QueryBuilder:
             return None
         lexemes = [f"'{t}'" for t in tokens]
         lexemes[-1] += ":*"
-        return f"to_tsquery('simple', unaccent({self.param(' & '.join(lexemes))}))"
+        return f"to_tsquery('simple', sach_unaccent({self.param(' & '.join(lexemes))}))"
 
     def word(self, field: str | None, raw: str) -> str:
         is_text = field is None or document.is_text_field(field)
