@@ -125,6 +125,8 @@ def home() -> dict[str, Any]:
             by_modified = sorted(results, key=lambda p: p.get("metadata_modified") or "", reverse=True)
             newest_names = {p["name"] for p in newest}
             featured = [_brief(p) for p in by_modified if p["name"] not in newest_names][:FEATURED]
+            if not featured:  # a small catalogue: the newest are also the featured
+                featured = [_brief(p) for p in by_modified[:FEATURED]]
         groups = _facet(search, "groups")
         orgs = _facet(search, "organization")
         formats = _facet(search, "res_format")
