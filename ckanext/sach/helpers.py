@@ -29,6 +29,7 @@ __all__ = [
     "sach_dataset_links",
     "sach_split_names",
     "sach_choice_label",
+    "sach_date",
 ]
 
 AUDIENCES = [
@@ -183,3 +184,24 @@ def sach_choice_label(dataset_type: str, field_name: str, value: Any) -> str:
         if choice.get("value") == value:
             return tk.h.scheming_language_text(choice.get("label")) or str(value)
     return str(value or "")
+
+
+def sach_date(value: Any) -> str:
+    """A calendar date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) in words, in
+    the page language. Unlike ``h.render_datetime`` it never shifts the day
+    by the display time zone."""
+    from babel.dates import format_date
+
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        if len(text) == 4:
+            return text
+        if len(text) == 7:
+            day = datetime.date.fromisoformat(text + "-01")
+            return format_date(day, "MMMM 'de' y" if _lang() == "es" else "MMMM y", locale=_lang())
+        day = datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return format_date(day, "long", locale=_lang())

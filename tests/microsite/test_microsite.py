@@ -107,6 +107,8 @@ def test_datos_abiertos_plan_progress_per_dependencia(app, make_dataset, make_co
     assert '<a href="/dataset/ingresos-2024">Ingresos mensuales</a>' in body
     assert "Motivo: Contiene datos personales de menores de edad." in text
     assert "No publicable" in text and "En preparación" in text and "Publicado" in text
+    # calendar dates are shown as entered, never shifted by the time zone
+    assert "31 de diciembre de 2025" in text
     # developers' links
     for link in ("/api/3/action/package_search", "/catalog.ttl", "/data.json"):
         assert link in body
