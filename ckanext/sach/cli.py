@@ -62,3 +62,14 @@ def check_command(organization: str | None, reindex: bool) -> None:
     if reindex:
         n = quality.reindex_stale(context, datasets, fq)
         click.echo(f"reindexados: {n}")
+
+
+@sach.command("demo-microsite", short_help="Load the demo content of the Gobierno Abierto microsite")
+def demo_microsite_command() -> None:
+    """Create example texts, plain-language cards, publication plan, school activities and
+    participation requests of /gobierno-abierto (idempotent; runs `seed` first, run `demo`
+    before it to link the content to the demo datasets)."""
+    from ckanext.sach.microsite import demo
+
+    result = demo.run()
+    click.echo(f"microsite: {len(result['created'])} created, {len(result['existing'])} already present")

@@ -189,3 +189,22 @@ def test_private_microsite_content_is_not_shown(app, make_content):
     org = factories.Organization()
     make_content("informacion_util", org, title="Ficha en borrador privada", private=True)
     assert "Ficha en borrador privada" not in app.get("/gobierno-abierto/informacion-util").body
+
+
+def test_demo_microsite_command_is_idempotent(cli, app):
+    from ckan.cli.cli import ckan
+
+    result = cli.invoke(ckan, ["sach", "demo-microsite"])
+    assert result.exit_code == 0, result.output
+    assert "microsite: " in result.output and "0 already present" in result.output
+    again = cli.invoke(ckan, ["sach", "demo-microsite"])
+    assert again.exit_code == 0, again.output
+    assert "microsite: 0 created" in again.output
+    text = _text(app.get("/gobierno-abierto/informacion-util").body)
+    assert "Cómo pagar el impuesto predial" in text
+    text = _text(app.get("/gobierno-abierto/datos-abiertos").body)
+    assert "Abiertos por defecto." in text and "Expedientes de atención a menores" in text
+    text = _text(app.get("/gobierno-abierto/ayuntamiento-abierto").body)
+    assert "Cabildo juvenil" in text and "Descargar Guía del taller (TXT)" in text
+    text = _text(app.get("/gobierno-abierto/participacion").body)
+    assert "Horarios de recolección de basura por colonia" in text and "ejemplo@example.com" not in text
