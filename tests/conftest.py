@@ -18,8 +18,30 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "provide_plugin(name, cls): register a test plugin")
 
 
+def _migrate(plugin: str) -> None:
+    """`ckan db upgrade -p PLUGIN`, also while plugins are unloaded (between tests CKAN's
+    `migrate_db_for` cannot find them)."""
+    import inspect
+    import os
+    from importlib.metadata import entry_points
+
+    from ckan import model
+
+    entry = next(e for e in entry_points(group="ckan.plugins") if e.name == plugin)
+    plugin_dir = os.path.dirname(inspect.getsourcefile(entry.load()) or "")
+    package_end = plugin_dir.find("/", plugin_dir.rfind("/ckanext/") + len("/ckanext/"))
+    if package_end != -1:
+        plugin_dir = plugin_dir[:package_end]
+    original = model.repo._alembic_ini
+    model.repo._alembic_ini = os.path.join(plugin_dir, "migration", plugin, "alembic.ini")
+    try:
+        model.repo.upgrade_db("head")
+    finally:
+        model.repo._alembic_ini = original
+
+
 @pytest.fixture(scope="session")
-def reset_db(reset_db, migrate_db_for):
+def reset_db(reset_db):
     from ckan import model
 
     from ckanext.sach.search import schema
@@ -29,7 +51,7 @@ def reset_db(reset_db, migrate_db_for):
         reset_db()
         if dropped:
             for plugin in PLUGIN_MIGRATIONS:
-                migrate_db_for(plugin)
+                _migrate(plugin)
         schema.ensure(always_upgrade=dropped)
         schema.clear()
 

@@ -46,4 +46,5 @@ def ensure(always_upgrade: bool = True) -> None:
 def clear() -> None:
     """Remove every document of every site (tests only; `search-index clear` is per site)."""
     with model.meta.engine.begin() as connection:
-        connection.execute(sa.text("TRUNCATE sach_search_doc"))
+        # DELETE, not TRUNCATE: no exclusive lock that an idle reader could block forever.
+        connection.execute(sa.text("DELETE FROM sach_search_doc"))
