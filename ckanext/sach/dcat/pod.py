@@ -13,9 +13,8 @@ from typing import Any, Iterable, Iterator
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.dcat.utils import catalog_uri, dataset_uri
+from ckanext.dcat.utils import dataset_uri
 
-from ckanext.sach import config as sach_config
 from ckanext.sach.dcat import cache, catalogue, orgs, serialize, terms
 
 POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
@@ -169,6 +168,3 @@ def document(rows: Iterable[Any], version: str, batch: int = 200) -> Iterator[st
         yield from emit(chunk)
     yield "\n]\n}\n"
 
-
-__all__: list[str] = []
-_ = (catalog_uri, sach_config)

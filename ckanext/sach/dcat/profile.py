@@ -18,19 +18,15 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
-from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-import ckan.plugins.toolkit as tk
-
-from ckanext.dcat.profiles import DCAT, DCT, FOAF, RDF, SKOS, VCARD, XSD
+from ckanext.dcat.profiles import DCAT, DCT, FOAF, RDF, SKOS, VCARD
 from ckanext.dcat.profiles.base import DCATAP, RDFS
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import catalog_uri
 
-from ckanext.sach import config as sach_config
 from ckanext.sach.dcat import catalogue, orgs, terms
 from ckanext.sach.dcat.terms import DQV, ELI, OA, SACH
 

@@ -23,7 +23,6 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import HYDRA, RDFSerializer
 from ckanext.dcat.profiles import DCAT, RDF
 from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
-from ckanext.dcat.utils import catalog_uri, dataset_uri
 
 from ckanext.sach.dcat import cache, catalogue, terms, turtle
 
@@ -303,6 +302,3 @@ def dataset_document(data: dict[str, Any], fmt: str, serializer: Serializer | No
     serializer = serializer or Serializer()
     return Serializer.document(serializer.dataset_graph(data), fmt)
 
-
-__all__: list[str] = []
-_ = dataset_uri  # re-exported for views
