@@ -57,7 +57,7 @@ demo: admin
 serve:
 	@scripts/check_port.sh $(HOST) $(PORT)
 	@echo "==> Serving http://$(HOST):$(PORT)  (Ctrl-C to stop; 'make stop' stops PostgreSQL and Redis)"
-	$(CKAN) -c ckan.ini run -H $(HOST) -p $(PORT)
+	$(CKAN) -c ckan.ini run -H $(HOST) -p $(PORT) --threaded --disable-debugger --disable-reloader
 
 browser:
 	@scripts/install_browser.sh
