@@ -208,3 +208,15 @@ def test_demo_microsite_command_is_idempotent(cli, app):
     assert "Cabildo juvenil" in text and "Descargar Guía del taller (TXT)" in text
     text = _text(app.get("/gobierno-abierto/participacion").body)
     assert "Horarios de recolección de basura por colonia" in text and "ejemplo@example.com" not in text
+
+
+def test_informacion_util_paginates_cards(app, make_content):
+    org = factories.Organization()
+    for i in range(25):
+        make_content("informacion_util", org, title=f"Ficha número {i:02d}", info_date=f"2025-01-{i + 1:02d}")
+    first = app.get("/gobierno-abierto/informacion-util").body
+    assert "25 fichas" in _text(first)
+    assert first.count('class="sach-info-card"') == 24
+    assert "Ficha número 24" in first and "Ficha número 00" not in first
+    second = app.get("/gobierno-abierto/informacion-util", query_string={"page": 2}).body
+    assert second.count('class="sach-info-card"') == 1 and "Ficha número 00" in second

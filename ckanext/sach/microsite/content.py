@@ -169,6 +169,7 @@ def texts(section: str) -> list[dict[str, Any]]:
                 "name": pkg["name"],
                 "title": pkg.get("title"),
                 "notes": pkg.get("notes") or "",
+                "notes_html": _markdown(pkg.get("notes")),
                 "position": _int(pkg.get("position")),
                 "resources": [_resource(r) for r in pkg.get("resources", [])],
             })
@@ -177,6 +178,11 @@ def texts(section: str) -> list[dict[str, Any]]:
         return found
 
     return cached("texts", compute).get(section, [])
+
+
+def _markdown(text: Any) -> str:
+    """Sanitised HTML of an officer's Markdown, rendered once per cache fill."""
+    return str(tk.h.render_markdown(text or ""))
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -226,6 +232,7 @@ def informacion_util() -> list[dict[str, Any]]:
                 "notes": pkg.get("notes") or "",
                 "organization": org.get("title") or "",
                 "organization_name": org.get("name") or "",
+                "notes_html": _markdown(pkg.get("notes")),
                 "topic": pkg.get("topic") or "",
                 "audience": _audiences(pkg.get("audience")),
                 "date": pkg.get("info_date") or "",

@@ -22,6 +22,7 @@ from ckanext.sach.microsite.auth import can_answer
 blueprint = Blueprint("sach_microsite", __name__, url_prefix="/gobierno-abierto")
 
 REQUESTS_PER_PAGE = 20
+CARDS_PER_PAGE = 24
 SECTIONS = [
     ("sach_microsite.index", "Gobierno Abierto"),
     ("sach_microsite.informacion_util", "Información pública útil"),
@@ -65,17 +66,38 @@ def index() -> str:
 
 @blueprint.route("/informacion-util")
 def informacion_util() -> str:
+    from ckanext.sach import helpers
+
     topic = tk.request.args.get("tema") or None
     audience = tk.request.args.get("publico") or None
+    page = _page()
     cards, counts = content.filter_cards(content.informacion_util(), topic, audience)
+    pages = max(1, -(-len(cards) // CARDS_PER_PAGE))
+    labels = {
+        "topic": {c["value"]: helpers.sach_microsite_label("topic", c["value"])
+                  for c in helpers.sach_microsite_topic_choices()},
+        "audience": {c["value"]: helpers.sach_microsite_label("audience", c["value"])
+                     for c in helpers.sach_microsite_audience_choices()},
+    }
     return _render(
         "sach/microsite/informacion_util.html",
         texts=content.texts("informacion_util"),
-        cards=cards,
+        cards=cards[(page - 1) * CARDS_PER_PAGE:page * CARDS_PER_PAGE],
+        total=len(cards),
+        page=min(page, pages),
+        pages=pages,
         counts=counts,
+        labels=labels,
         topic=topic,
         audience=audience,
     )
+
+
+def _page() -> int:
+    try:
+        return max(1, int(tk.request.args.get("page", 1)))
+    except ValueError:
+        return 1
 
 
 @blueprint.route("/datos-abiertos")
@@ -108,10 +130,7 @@ def _organizations() -> list[dict[str, str]]:
 
 def _participacion_page(form: dict[str, Any] | None = None, errors: dict[str, Any] | None = None,
                         status: int = 200) -> tuple[str, int]:
-    try:
-        page = max(1, int(tk.request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = _page()
     status_filter = tk.request.args.get("estado") or None
     data_dict: dict[str, Any] = {
         "limit": REQUESTS_PER_PAGE,
