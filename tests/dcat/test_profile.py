@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, SKOS
 
 from ckan.tests.helpers import call_action
 
@@ -20,6 +20,8 @@ from ckanext.sach.dcat.profile import SachDCATAPProfile
 from ckanext.sach.dcat.terms import SACH
 
 AUTH = "http://publications.europa.eu/resource/authority/"
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+XSD_NNI = URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 IANA = "https://www.iana.org/assignments/media-types/"
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -102,7 +104,7 @@ def test_spatial_temporal_licence_themes_legislation(budget: dict[str, Any]) -> 
     assert (municipality[0], SKOS.prefLabel, Literal("Municipio de San Andrés Cholula")) in g
 
     [period] = list(g.objects(ref, DCT.temporal))
-    assert (period, DCAT.startDate, Literal("2024-01-01", datatype=XSD.date)) in g
+    assert (period, DCAT.startDate, Literal("2024-01-01", datatype=XSD_DATE)) in g
 
     for dist in g.objects(ref, DCAT.distribution):
         [lic] = list(g.objects(dist, DCT.license))
@@ -125,7 +127,7 @@ def test_spatial_temporal_licence_themes_legislation(budget: dict[str, Any]) -> 
 def test_byte_size_is_non_negative_integer(budget: dict[str, Any]) -> None:
     g, ref = _graph(budget, ["sach_dcat_ap"])
     sizes = {o for d in g.objects(ref, DCAT.distribution) for o in g.objects(d, DCAT.byteSize)}
-    assert Literal(20480, datatype=XSD.nonNegativeInteger) in sizes
+    assert Literal(20480, datatype=XSD_NNI) in sizes
 
 
 def test_catalog_record_describes_the_municipality(catalogue: dict[str, Any]) -> None:

@@ -89,14 +89,7 @@ def find(id_or_name: str) -> Row | None:
     return Row(*result) if result else None
 
 
-def withdrawn(since: dt.datetime) -> list[dict[str, Any]]:
-    """Datasets that were public at some point and since ``since`` were deleted or made private.
-
-    "Was public" comes from the activity stream (an activity whose dataset
-    snapshot is active and not private), so datasets that were never published
-    are not revealed. Purged datasets leave no trace and cannot be listed.
-    """
-    sql = f"""
+_WITHDRAWN = """
         SELECT p.id, p.name, p.state, p.private,
                GREATEST(p.metadata_modified,
                         coalesce((SELECT max(a.timestamp) FROM activity a WHERE a.object_id = p.id),
@@ -108,9 +101,27 @@ def withdrawn(since: dt.datetime) -> list[dict[str, Any]]:
                         AND a.activity_type IN ('new package', 'changed package')
                         AND (a.data::jsonb -> 'package' ->> 'private') = 'false'
                         AND (a.data::jsonb -> 'package' ->> 'state') = 'active')
+"""
+
+
+def last_withdrawal() -> dt.datetime | None:
+    """When a once-public dataset was last deleted or made private (for Last-Modified)."""
+    try:
+        return model.Session.execute(sa_text(f"SELECT max(t.changed) FROM ({_WITHDRAWN}) t")).scalar()
+    except ProgrammingError:
+        model.Session.rollback()
+        return None
+
+
+def withdrawn(since: dt.datetime) -> list[dict[str, Any]]:
+    """Datasets that were public at some point and since ``since`` were deleted or made private.
+
+    "Was public" comes from the activity stream (an activity whose dataset
+    snapshot is active and not private), so datasets that were never published
+    are not revealed. Purged datasets leave no trace and cannot be listed.
     """
     try:
-        result = model.Session.execute(sa_text(f"SELECT * FROM ({sql}) t WHERE t.changed >= :since "
+        result = model.Session.execute(sa_text(f"SELECT * FROM ({_WITHDRAWN}) t WHERE t.changed >= :since "
                                                 "ORDER BY t.changed, t.id"), {"since": since}).fetchall()
     except ProgrammingError:  # activity plugin not installed: nothing can be proven public
         model.Session.rollback()

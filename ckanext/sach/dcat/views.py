@@ -88,18 +88,9 @@ def _digest(*parts: Any) -> str:
 
 
 def _last_activity() -> dt.datetime | None:
-    """Latest dataset activity (covers deletions, which keep metadata_modified)."""
-    from sqlalchemy import text as sa_text
-    from sqlalchemy.exc import ProgrammingError
-
-    from ckan import model
-
-    try:
-        return model.Session.execute(sa_text(
-            "SELECT max(timestamp) FROM activity WHERE activity_type LIKE '%package'")).scalar()
-    except ProgrammingError:
-        model.Session.rollback()
-        return None
+    """Latest withdrawal of a once-public dataset: deletions keep ``metadata_modified``, and
+    activity of datasets that were never public must not show through the header."""
+    return listing.last_withdrawal()
 
 
 def _latest(*values: dt.datetime | None) -> dt.datetime | None:
