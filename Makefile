@@ -53,6 +53,7 @@ admin: db
 demo: admin
 	$(CKAN) -c ckan.ini sach seed
 	$(CKAN) -c ckan.ini sach demo
+	$(CKAN) -c ckan.ini sach demo-microsite
 
 serve:
 	@scripts/check_port.sh $(HOST) $(PORT)
