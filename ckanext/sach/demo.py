@@ -581,7 +581,8 @@ def dataset_dict(spec: Spec) -> dict[str, Any]:
         "frequency": spec.frequency,
         "issued": f"{min(y + 1, 2025)}-01-15",
         "modified": f"{min(y + 1, 2025)}-02-{10 + len(spec.name) % 15:02d}",
-        "contact": [{"name": org_title, "email": "transparencia@sach.gob.mx"}],
+        "contact": [{"name": org_title, "email": tk.config.get("ckanext.sach.contact_email")
+                     or "transparencia@sach.gob.mx"}],
         "spatial_coverage": [{"place": p} for p in spec.places],
         "temporal_coverage": [{"start": f"{y}-01-01", "end": f"{y}-12-31"}],
         "language": spec.languages,
@@ -625,12 +626,33 @@ def load_dataset(spec: Spec, rng: random.Random) -> str:
     return "created"
 
 
+def ensure_organizations(specs: list[Spec]) -> list[str]:
+    """Create the dependencias the demo needs that the (configurable) seed list lacks."""
+    import os
+
+    import yaml
+
+    with open(os.path.join(os.path.dirname(vocab.__file__), "dependencias.yaml"), encoding="utf-8") as f:
+        shipped = {item["value"]: item for item in yaml.safe_load(f)}
+    created = []
+    for name in sorted({s.org for s in specs}):
+        try:
+            tk.get_action("organization_show")(seed.site_context(), {"id": name})
+        except tk.ObjectNotFound:
+            item = shipped.get(name) or {"value": name, "label": {"es": name, "en": name}}
+            tk.get_action("organization_create")(seed.site_context(), seed.organization_dict(item))
+            created.append(name)
+    return created
+
+
 def run(limit: int | None = None) -> dict[str, Any]:
     """Seed, then load the demo catalogue. Returns counts of created and existing datasets."""
     seeded = seed.run()
+    specs = catalogue()
+    seeded["demo_organizations"] = ensure_organizations(specs)
     rng = random.Random(SEED)
     created, existing = [], []
-    for spec in catalogue()[:limit]:
+    for spec in specs[:limit]:
         if load_dataset(spec, rng) == "created":
             created.append(spec.name)
         else:
