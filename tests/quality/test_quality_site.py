@@ -77,6 +77,7 @@ def test_quality_snippet(app, catalogue):
     assert "Desactualizado" in html
     assert "★☆☆☆☆" in html  # PDF: one star; the dictionary resource does not count
     assert "Diccionario de datos" in html and "Sí" in html
+    assert "datos-personales" not in html  # the officers' link needs edit rights
     with app.flask_app.test_request_context():
         html = tk.render_snippet("sach/snippets/quality.html", {
             "pkg": tk.get_action("package_show")({"ignore_auth": True}, {"id": "privado-sin-diccionario"})})

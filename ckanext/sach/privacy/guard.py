@@ -38,16 +38,18 @@ from .scanner import SUPPORTED_FORMATS, ScanResult, normalise_format, scan_strea
 log = logging.getLogger(__name__)
 
 _tables_ok = False
+_warned = False
 SKIP_FLAG = "sach_privacy_skip_gate"
 
 
 def enabled() -> bool:
-    global _tables_ok
+    global _tables_ok, _warned
     if not sach_config.privacy_enabled():
         return False
     if not _tables_ok:
         _tables_ok = pmodel.tables_exist()
-        if not _tables_ok:
+        if not _tables_ok and not _warned:
+            _warned = True
             log.error("Personal-data guard off: run `ckan db upgrade -p sach` (tables missing)")
     return _tables_ok
 

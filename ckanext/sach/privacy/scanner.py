@@ -378,10 +378,14 @@ def _json_record_prefix(prefix: str) -> tuple[str, str] | None:
 
 
 def _scan_json(stream: IO[bytes], scanner: Scanner, result: ScanResult, fmt: str) -> _LimitedReader:
-    import ijson
-
-    result.encoding = "utf-8"
     limited = _LimitedReader(stream, scanner_max_bytes(scanner))
+    try:
+        import ijson
+    except ImportError:  # requirements pin ijson; without it the file counts as not reviewed
+        result.complete = False
+        result.error = "Revisión de JSON no disponible (falta la biblioteca ijson)."
+        return limited
+    result.encoding = "utf-8"
     buffered = io.BufferedReader(limited, 1 << 20)
     record = 0
     cells: list[str] = []
@@ -444,7 +448,12 @@ def _cell(value: Any) -> str | None:
 
 
 def _scan_xlsx(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int:
-    import openpyxl
+    try:
+        import openpyxl
+    except ImportError:  # requirements pin openpyxl; without it the file counts as not reviewed
+        result.complete = False
+        result.error = "Revisión de XLSX no disponible (falta la biblioteca openpyxl)."
+        return 0
 
     try:
         with zipfile.ZipFile(stream) as archive:
