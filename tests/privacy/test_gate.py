@@ -277,3 +277,35 @@ def _form_fields(html: str) -> dict[str, str]:
     Parser().feed(html)
     fields["save"] = ""
     return fields
+
+
+def test_bulk_make_public_is_all_or_nothing(app, officer, make_dataset):
+    admin = factories.User()
+    tk.get_action("organization_member_create")(
+        {"ignore_auth": True}, {"id": officer["org"]["id"], "username": admin["name"], "role": "admin"})
+    headers = {"Authorization": factories.APIToken(user=admin["name"])["token"]}
+    clean = make_dataset(officer["org"], private=True)
+    blocked = make_dataset(officer["org"], private=True)
+    _upload(app, officer, blocked["id"], _people_csv(3)[0])
+    res = app.post("/api/3/action/bulk_update_public", headers=headers, status=409,
+                   json={"org_id": officer["org"]["id"], "datasets": [clean["id"], blocked["id"]]})
+    assert blocked["name"] in res.json["error"]["datasets"][0]
+    show = tk.get_action("package_show")
+    assert show({"ignore_auth": True}, {"id": clean["id"]})["private"] is True
+    app.post("/api/3/action/bulk_update_public", headers=headers,
+             json={"org_id": officer["org"]["id"], "datasets": [clean["id"]]})
+    assert show({"ignore_auth": True}, {"id": clean["id"]})["private"] is False
+
+
+def test_bulk_make_public_form_explains_and_changes_nothing(app, officer, make_dataset):
+    admin = factories.User()
+    tk.get_action("organization_member_create")(
+        {"ignore_auth": True}, {"id": officer["org"]["id"], "username": admin["name"], "role": "admin"})
+    headers = {"Authorization": factories.APIToken(user=admin["name"])["token"]}
+    blocked = make_dataset(officer["org"], private=True)
+    _upload(app, officer, blocked["id"], _people_csv(3)[0])
+    res = app.post(f"/organization/bulk_process/{officer['org']['name']}", headers=headers,
+                   data={f"dataset_{blocked['id']}": "on", "bulk_action.public": "public"})
+    assert res.status_code == 200
+    assert "sin revisar" in res.body
+    assert tk.get_action("package_show")({"ignore_auth": True}, {"id": blocked["id"]})["private"] is True

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context, request
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
@@ -25,6 +27,7 @@ from . import model as pmodel
 __all__ = [
     "package_create",
     "package_update",
+    "bulk_update_public",
     "sach_privacy_review_create",
     "sach_privacy_review_list",
     "sach_privacy_scan_list",
@@ -47,6 +50,26 @@ def package_update(up_func: Any, context: Context, data_dict: DataDict) -> Any:
     result = up_func(context, data_dict)
     guard.after(plan, result, context)
     return result
+
+
+@tk.chained_action
+def bulk_update_public(up_func: Any, context: Context, data_dict: DataDict) -> Any:
+    """All or nothing: refuse before any change when a selected dataset is blocked."""
+    tk.check_access("bulk_update_public", context, data_dict)
+    if guard.enabled():
+        ids = [d for d in data_dict.get("datasets") or [] if isinstance(d, str)]
+        pkgs = model.Session.query(model.Package).filter(model.Package.id.in_(ids)).all() if ids else []
+        blocked = pmodel.blocked_packages([p.id for p in pkgs if p.type == "dataset"])
+        if blocked:
+            names = sorted(p.name for p in pkgs if p.id in blocked)
+            message = tk._("No se publicó ningún conjunto: {names} tiene(n) posibles datos personales "
+                           "sin revisar.").format(names=", ".join(names))
+            if has_request_context() and "/bulk_process/" in request.path:
+                # CKAN's bulk form view only catches NotAuthorized: tell the officer, change nothing
+                tk.h.flash_error(message)
+                return None
+            raise tk.ValidationError({"datasets": [message]})
+    return up_func(context, data_dict)
 
 
 def _package(data_dict: DataDict) -> model.Package:
