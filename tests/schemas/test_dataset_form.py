@@ -110,7 +110,8 @@ def test_finishing_without_a_data_dictionary_is_refused_in_spanish(app, dependen
         "resource_role": "data",
     }, follow_redirects=False)
     assert res.status_code == 200
-    assert "Todo conjunto publicado necesita un diccionario de datos" in text_of(res)
+    body = text_of(res)
+    assert "Diccionario de datos (URL): Todo conjunto publicado necesita un diccionario de datos" in body
     pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": "incidentes-atendidos-2024"})
     assert pkg["state"] == "draft"
 
