@@ -293,7 +293,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--workers", type=int, default=2, help="processes of the parallel rebuild")
+    parser.add_argument("--workers", type=int, default=2, help="processes of the parallel rebuild (1: skip it)")
     parser.add_argument("--force", action="store_true", help="allow a name without 'bench'")
     args = parser.parse_args()
 
@@ -315,7 +315,7 @@ def main() -> None:
         rebuild = time.perf_counter() - started
         print(f"rebuild (1 process, `ckan search-index rebuild`): {args.datasets} datasets in "
               f"{rebuild:.1f} s = {args.datasets / rebuild:.0f} datasets/s", flush=True)
-        parallel = rebuild_parallel(args.workers)
+        parallel = rebuild_parallel(args.workers) if args.workers > 1 else rebuild
         print(f"rebuild ({args.workers} processes, like `ckan search-index rebuild-fast`): "
               f"{args.datasets} datasets in {parallel:.1f} s = "
               f"{args.datasets / parallel:.0f} datasets/s", flush=True)

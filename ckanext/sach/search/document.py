@@ -53,8 +53,6 @@ WEIGHT_D = (
     "maintainer",
     "license_id",
     "license_title",
-    "url",
-    "res_url",
     "version",
     "text",
 )
@@ -70,7 +68,7 @@ ARRAY_COLUMNS = ("permission_labels",)
 NOT_IN_FIELDS = frozenset(
     {"index_id", "id", "site_id", "name", "permission_labels", "entity_type", "res_url", "urls",
      "download_url", "ckan_url", "metadata_created", "metadata_modified", "indexed_ts",
-     *STORED_APART}
+     "title_string", "license_url", *STORED_APART}
 )
 MAX_FILTER_VALUE = 200
 
