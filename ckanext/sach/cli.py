@@ -73,3 +73,35 @@ def demo_microsite_command() -> None:
 
     result = demo.run()
     click.echo(f"microsite: {len(result['created'])} created, {len(result['existing'])} already present")
+
+
+@sach.command("privacy-scan", short_help="Run personal-data scans now (pending ones, or rescan datasets)")
+@click.option("--dataset", "-d", "datasets", multiple=True, help="Rescan every resource of this dataset.")
+@click.option("--all", "all_datasets", is_flag=True, help="Rescan every dataset of type dataset.")
+def privacy_scan_command(datasets: tuple[str, ...], all_datasets: bool) -> None:
+    """Scan resources for personal data in this process instead of the jobs worker: the pending
+    scans (uploads above the inline size, linked files), plus every resource of the datasets
+    given (or of all datasets with --all, e.g. for a catalogue loaded before the guard).
+    Prints counts per status; never values."""
+    from ckan import model
+
+    from ckanext.sach.privacy import guard, jobs
+
+    if not guard.enabled():
+        raise click.ClickException("Guardia de datos personales desactivada o sin tablas "
+                                   "(ckan db upgrade -p sach).")
+    names = list(datasets)
+    if all_datasets:
+        names += [p.name for p in model.Session.query(model.Package)
+                  .filter(model.Package.type == "dataset", model.Package.state != "deleted")]
+    for name in names:
+        pkg = model.Package.get(name)
+        if pkg is None:
+            raise click.ClickException(f"Conjunto de datos no encontrado: {name}")
+        jobs.schedule_dataset(pkg)
+    counts: dict[str, int] = {}
+    for scan_id in jobs.pending_scan_ids():
+        result = jobs.scan_resource(scan_id)
+        status = result["status"] if result else "omitido"
+        counts[status] = counts.get(status, 0) + 1
+    click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "Nada que revisar.")

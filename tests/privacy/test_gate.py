@@ -309,3 +309,22 @@ def test_bulk_make_public_form_explains_and_changes_nothing(app, officer, make_d
     assert res.status_code == 200
     assert "sin revisar" in res.body
     assert tk.get_action("package_show")({"ignore_auth": True}, {"id": blocked["id"]})["private"] is True
+
+
+@pytest.mark.ckan_config("ckanext.sach.privacy.inline_max_size", "100")
+def test_cli_runs_pending_scans_and_rescans(app, cli, officer, make_dataset, monkeypatch):
+    from ckan.cli.cli import ckan as ckan_cli
+
+    monkeypatch.setattr(tk, "enqueue_job", lambda *a, **kw: None)  # no worker: the CLI runs them
+    pkg = make_dataset(officer["org"], private=True)
+    _upload(app, officer, pkg["id"], _people_csv(10)[0])
+    result = cli.invoke(ckan_cli, ["sach", "privacy-scan"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "findings: 1"
+    assert pmodel.blocking_scans(pkg["id"])
+    # a rescan supersedes the old scan and finds the same
+    result = cli.invoke(ckan_cli, ["sach", "privacy-scan", "-d", pkg["name"]])
+    assert result.output.strip() == "findings: 1"
+    assert [x.status for x in pmodel.current_scans(pkg["id"])] == ["findings"]
+    result = cli.invoke(ckan_cli, ["sach", "privacy-scan", "-d", "no-existe"])
+    assert result.exit_code != 0 and "no encontrado" in result.output

@@ -216,7 +216,7 @@ def after(plan: Plan | None, result: Any, context: dict[str, Any] | None = None)
         try:
             tk.enqueue_job("ckanext.sach.privacy.jobs:scan_resource", [scan_id],
                            title="Revisión de datos personales", rq_kwargs={"timeout": 3600})
-        except Exception:  # Redis down: the scan stays pending, `ckan sach privacy-rescan` retries
+        except Exception:  # Redis down: the scan stays pending; `ckan sach privacy-scan` runs it
             log.exception("Could not enqueue personal-data scan %s", scan_id)
 
 

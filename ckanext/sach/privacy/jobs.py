@@ -121,3 +121,29 @@ def scan_resource(scan_id: str) -> dict[str, Any] | None:
             {"user": site_user["name"], "ignore_auth": True}, {"id": scan.package_id, "private": True})
         log.warning("Dataset %s made private: unreviewed personal-data findings", scan.package_id)
     return scan.as_dict()
+
+
+def schedule_dataset(pkg: Any) -> list[str]:
+    """New pending scans for every scannable resource of a dataset (older ones superseded)."""
+    ids = []
+    for res in pkg.resources:
+        if res.state != "active":
+            continue
+        fmt = guard.resource_format({"format": res.format, "url": res.url})
+        if fmt is None:
+            continue
+        pmodel.supersede(res.id)
+        scan = pmodel.PrivacyScan(package_id=pkg.id, resource_id=res.id, status="pending",
+                                  source="upload" if res.url_type == "upload" else "link", format=fmt)
+        model.Session.add(scan)
+        model.Session.flush()
+        ids.append(scan.id)
+    model.Session.commit()
+    return ids
+
+
+def pending_scan_ids() -> list[str]:
+    rows = (model.Session.query(pmodel.PrivacyScan.id)
+            .filter(pmodel.PrivacyScan.status == "pending", pmodel.PrivacyScan.superseded.is_(False))
+            .order_by(pmodel.PrivacyScan.created).all())
+    return [r[0] for r in rows]
