@@ -34,6 +34,6 @@ def test_readme_dataset_example_publishes_and_is_found(app):
     refused = app.post("/api/3/action/package_create", json=broken, headers=headers, status=409)
     errors = refused.json["error"]
     assert "frequency" in errors and "modified" in errors
-    assert "futuro" in " ".join(errors["modified"])  # Spanish message
+    assert "posterior a hoy" in " ".join(errors["modified"])  # the Spanish message
     assert app.get("/api/3/action/package_show", query_string={"id": "presupuesto-roto"},
                    headers=headers, status=404)
