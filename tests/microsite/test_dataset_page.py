@@ -62,3 +62,11 @@ def test_private_dataset_page_is_not_public(app, make_dataset):
     org = factories.Organization()
     make_dataset(org, name="privado", private=True)
     assert app.get("/dataset/privado").status_code == 404
+
+
+def test_dependencia_box_in_the_sidebar(app, make_dataset):
+    org = factories.Organization(title="Sistema Municipal DIF", description="Asistencia social.")
+    make_dataset(org, name="apoyos")
+    body = app.get("/dataset/apoyos").body
+    box = body.split('id="organization-info"')[1].split("</section>")[0]
+    assert "Sistema Municipal DIF" in box and "Asistencia social." in box
