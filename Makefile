@@ -57,8 +57,7 @@ demo: admin
 
 serve:
 	@scripts/check_port.sh $(HOST) $(PORT)
-	@echo "==> Serving http://$(HOST):$(PORT)  (Ctrl-C to stop; 'make stop' stops PostgreSQL and Redis)"
-	$(CKAN) -c ckan.ini run -H $(HOST) -p $(PORT) --threaded --disable-debugger --disable-reloader
+	@scripts/serve.sh $(CKAN) ckan.ini $(HOST) $(PORT)
 
 browser:
 	@scripts/install_browser.sh
