@@ -188,58 +188,65 @@ class PgSearchConnection:
         where.extend(builder.fq_clause(fq) for fq in _fq_list(params.get("fq")))
         where_sql = " AND ".join(f"({w})" for w in where if w != "TRUE") or "TRUE"
         rank = builder.rank_expression()
-        order = builder.order_by(params.get("sort"), rank)
+        keys = builder.order_keys(params.get("sort"), rank)
 
         fl = _field_list(params.get("fl"))
         want_all = fl is None or "*" in fl
-        columns = ["d.doc"]
-        for apart in document.STORED_APART:
-            if want_all or apart in fl:
-                columns.append(f"d.{apart}")
-        columns.append(f"{rank} AS score")
+        apart = [
+            f"d.{name}" if want_all or name in fl else f"NULL::text AS {name}"
+            for name in document.STORED_APART
+        ]
 
         facet_fields = self._facet_fields(params)
         facet_limit = _int_param(params, "facet.limit", 50)
         facet_mincount = max(1, _int_param(params, "facet.mincount", 1))
         facet_sort = str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index"))
 
-        page_sql = sa.text(
-            f"SELECT {', '.join(columns)} FROM sach_search_doc AS d WHERE {where_sql} "
-            f"ORDER BY {order} LIMIT {builder.param(rows)} OFFSET {builder.param(start)}"
-        )
+        # One pass over the matching rows (m) gives the hit count, every facet and the page;
+        # only the page's rows fetch their stored documents.
+        matched = ["d.index_id", f"CAST({rank} AS real) AS score"]
+        matched += [f"{expression} AS o{i}" for i, (expression, _d) in enumerate(keys)]
         if facet_fields:
-            # One pass over the matching rows gives the hit count and every facet.
-            count_sql = sa.text(
-                "WITH m AS MATERIALIZED ("
-                f"SELECT d.fields FROM sach_search_doc AS d WHERE {where_sql}) "
-                "SELECT NULL AS f, NULL AS v, count(*) AS c FROM m "
-                "UNION ALL "
-                "SELECT k.f, e.v, count(*) AS c FROM m "
+            matched.append("d.fields")
+        ordering = ", ".join(f"m.o{i} {direction} NULLS LAST" for i, (_e, direction) in enumerate(keys))
+        parts = [
+            "SELECT 0 AS kind, NULL::text AS f, NULL::text AS v, count(*) AS c, NULL::jsonb AS doc, "
+            "NULL::text AS data_dict, NULL::text AS validated_data_dict, NULL::real AS score, "
+            "NULL::bigint AS rn FROM m"
+        ]
+        if facet_fields:
+            parts.append(
+                "SELECT 1, k.f, e.v, count(*), NULL, NULL, NULL, NULL, NULL FROM m "
                 f"CROSS JOIN unnest(CAST({builder.param(facet_fields)} AS text[])) AS k(f) "
                 "CROSS JOIN LATERAL jsonb_array_elements_text(m.fields -> k.f) AS e(v) "
                 f"GROUP BY k.f, e.v HAVING count(*) >= {builder.param(facet_mincount)}"
             )
-        else:
-            count_sql = sa.text(
-                "SELECT NULL AS f, NULL AS v, count(*) AS c "
-                f"FROM sach_search_doc AS d WHERE {where_sql}"
+        if rows:
+            parts.append(
+                f"SELECT 2, NULL, NULL, NULL, d.doc, {', '.join(apart)}, p.score, p.rn "
+                "FROM (SELECT s.index_id, s.score, row_number() OVER () AS rn FROM ("
+                f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} "
+                f"LIMIT {builder.param(rows)} OFFSET {builder.param(start)}) AS s) AS p "
+                "JOIN sach_search_doc AS d ON d.index_id = p.index_id"
             )
+        statement = sa.text(
+            f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "
+            f"FROM sach_search_doc AS d WHERE {where_sql}) " + " UNION ALL ".join(parts)
+        )
 
         session = model.Session
         try:
             with session.begin_nested():
-                counted = session.execute(count_sql, builder.params).all()
-                result_rows = (
-                    session.execute(page_sql, builder.params).mappings().all() if rows else []
-                )
+                rows_out = session.execute(statement, builder.params).mappings().all()
         except sa_exc.DBAPIError as e:
             if _is_missing_table(e):
                 raise SearchError(TABLE_MISSING) from None
             log.warning("Search query failed: %s", e.orig)
             raise SearchError("The search query could not be run") from None
 
-        hits = next((int(c) for f, _v, c in counted if f is None), 0)
-        facet_rows = [row for row in counted if row[0] is not None]
+        hits = next((int(r["c"]) for r in rows_out if r["kind"] == 0), 0)
+        facet_rows = [(r["f"], r["v"], r["c"]) for r in rows_out if r["kind"] == 1]
+        result_rows = sorted((r for r in rows_out if r["kind"] == 2), key=lambda r: r["rn"])
         docs = [self._doc(row, fl, want_all) for row in result_rows]
         facets = self._facets(facet_fields, facet_rows, facet_limit, facet_sort)
         return Results(docs, int(hits), {"facet_fields": facets})

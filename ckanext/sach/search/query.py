@@ -260,6 +260,10 @@ class QueryBuilder:
         return f"ts_rank('{RANK_WEIGHTS}', d.tsv, {' || '.join(self.rank_terms)})"
 
     def order_by(self, sort: Any, rank: str) -> str:
+        return ", ".join(f"{e} {d} NULLS LAST" for e, d in self.order_keys(sort, rank))
+
+    def order_keys(self, sort: Any, rank: str) -> list[tuple[str, str]]:
+        """[(SQL expression, ASC|DESC)] for the sort parameter, ending with a tie-breaker."""
         text = self._as_text(sort or "", "sort").strip()
         if not text:
             text = "score desc, metadata_modified desc"
@@ -274,12 +278,11 @@ class QueryBuilder:
             direction = words[1].lower() if len(words) == 2 else "asc"
             if direction not in ("asc", "desc"):
                 raise QueryError(f"Invalid sort direction in {clause.strip()!r}: use asc or desc")
-            expression = self._sort_expression(field, rank)
-            parts.append(f"{expression} {direction.upper()} NULLS LAST")
+            parts.append((self._sort_expression(field, rank), direction.upper()))
         if not parts:
             raise QueryError(f"Invalid sort parameter: {text!r}")
-        parts.append("d.index_id ASC")
-        return ", ".join(parts)
+        parts.append(("d.index_id", "ASC"))
+        return parts
 
     # -- sorting --------------------------------------------------------------------------------
     def _sort_expression(self, field: str, rank: str) -> str:
