@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import shutil
 import threading
 from typing import Any, Iterator
 
@@ -272,16 +271,16 @@ def test_public_pages_screens_and_accessibility(live, browser, width):
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > width + 1:
                 overflow.append(f"{path}: {scroll_width}px")
-            if width == 1280 or name in ("inicio", "participacion", "conjunto"):
-                results = axe.run(page, options={"runOnly": {"type": "tag", "values": [
-                    "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-                serious = [
-                    {"id": v["id"], "impact": v["impact"], "help": v["help"],
-                     "nodes": [n["target"] for n in v["nodes"]][:5]}
-                    for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-                ]
-                if serious:
-                    problems[path] = serious
+            # axe-core on every public page, at both widths
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": [
+                "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+            serious = [
+                {"id": v["id"], "impact": v["impact"], "help": v["help"],
+                 "nodes": [n["target"] for n in v["nodes"]][:5]}
+                for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                problems[path] = serious
     finally:
         context.close()
     with open(os.path.join(SCREENS, f"axe-{width}.json"), "w") as f:
