@@ -90,17 +90,20 @@ def find(id_or_name: str) -> Row | None:
 
 
 _WITHDRAWN = """
-        SELECT p.id, p.name, p.state, p.private,
-               GREATEST(p.metadata_modified,
-                        coalesce((SELECT max(a.timestamp) FROM activity a WHERE a.object_id = p.id),
-                                 p.metadata_modified)) AS changed
-        FROM package p
+    WITH hidden AS MATERIALIZED (
+        SELECT p.id, p.name, p.state, p.private, p.metadata_modified FROM package p
         WHERE p.type = 'dataset' AND (p.state <> 'active' OR p.private)
-          AND EXISTS (SELECT 1 FROM activity a
-                      WHERE a.object_id = p.id
-                        AND a.activity_type IN ('new package', 'changed package')
-                        AND (a.data::jsonb -> 'package' ->> 'private') = 'false'
-                        AND (a.data::jsonb -> 'package' ->> 'state') = 'active')
+    )
+    SELECT h.id, h.name, h.state, h.private,
+           GREATEST(h.metadata_modified,
+                    coalesce((SELECT max(a.timestamp) FROM activity a WHERE a.object_id = h.id),
+                             h.metadata_modified)) AS changed
+    FROM hidden h
+    WHERE EXISTS (SELECT 1 FROM activity a
+                  WHERE a.object_id = h.id
+                    AND a.activity_type IN ('new package', 'changed package')
+                    AND (a.data::jsonb -> 'package' ->> 'private') = 'false'
+                    AND (a.data::jsonb -> 'package' ->> 'state') = 'active')
 """
 
 
