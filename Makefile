@@ -45,6 +45,7 @@ ckan.ini: ckan.ini.example
 db: install services ckan.ini
 	@scripts/services.sh ensure-db ckan_sach
 	$(CKAN) -c ckan.ini db upgrade
+	@$(CKAN) -c ckan.ini translation js >/dev/null 2>&1 || echo "WARNING: could not build the JavaScript translations"
 	$(CKAN) -c ckan.ini search-index rebuild -r -q >/dev/null 2>&1 || true
 
 admin: db
