@@ -9,6 +9,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PY := $(VENV)/bin/python
 CKAN := $(VENV)/bin/ckan
 HOST ?= 127.0.0.1
+TESTS ?= tests
 PORT ?= 5000
 export SACH_PG_PORT ?= 54329
 export SACH_REDIS_PORT ?= 63799
@@ -18,7 +19,7 @@ export SACH_REDIS_PORT ?= 63799
 run: install i18n services ckan.ini db admin demo serve
 
 test: install i18n browser test-db
-	$(VENV)/bin/pytest --ckan-ini=test.ini tests $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --ckan-ini=test.ini $(TESTS) $(PYTEST_ARGS)
 
 $(VENV)/bin/activate:
 	@test -n "$(PYTHON)" || { echo "ERROR: Python 3.11 not found (install python3.11)"; exit 1; }
