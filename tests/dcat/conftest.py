@@ -103,17 +103,3 @@ def catalogue(clean_db: Any, clean_index: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="session")
-def reset_db(reset_db, migrate_db_for):
-    """After a reset, apply the activity plugin's migrations (CKAN's reset only runs core's)."""
-    import sqlalchemy
-
-    from ckan import model
-
-    def reset() -> None:
-        reset_db()
-        columns = {c["name"] for c in sqlalchemy.inspect(model.Session.get_bind()).get_columns("activity")}
-        if "permission_labels" not in columns:
-            migrate_db_for("activity")
-
-    return reset

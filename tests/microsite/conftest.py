@@ -1,7 +1,5 @@
 """Fixtures of the microsite and theme tests.
 
-- ``reset_db`` (used by CKAN's ``clean_db``) also applies the migrations of
-  the ``activity`` and ``sach`` plugins, so the ``sach_request`` table exists.
 - Every test starts with an invalidated page cache and no rate-limit counters.
 - ``make_dataset`` / ``make_content`` create valid datasets and microsite
   content through the real actions (scheming validation, search index).
@@ -13,11 +11,11 @@ import itertools
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.tests import factories
+
+from tests.helpers import PASSWORD, dataset_maker, sysadmin_context
 
 _counter = itertools.count()
 
@@ -66,20 +64,6 @@ def _compiled_catalogues():
                 write_mo(f, catalog)
 
 
-@pytest.fixture(scope="session")
-def reset_db(reset_db, migrate_db_for):
-    def reset() -> None:
-        reset_db()
-        inspector = sa.inspect(model.Session.get_bind())
-        columns = {c["name"] for c in inspector.get_columns("activity")}
-        if "permission_labels" not in columns:
-            migrate_db_for("activity")
-        if not inspector.has_table("sach_request"):
-            migrate_db_for("sach")
-
-    return reset
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_rate_limits():
     from ckan.lib.redis import connect_to_redis
@@ -93,27 +77,11 @@ def _fresh_cache_and_rate_limits():
     yield
 
 
-def _sysadmin_context() -> dict[str, Any]:
-    user = model.Session.query(model.User).filter_by(sysadmin=True, state="active").first()
-    if user is None:
-        user = model.User.get(factories.Sysadmin()["name"])
-    return {"user": user.name, "ignore_auth": True}
-
-
 @pytest.fixture
 def make_dataset():
     """Create a valid public dataset of type ``dataset`` in ``org``."""
 
-    def make(org: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-        data = copy.deepcopy(DATASET)
-        n = next(_counter)
-        data["name"] = overrides.pop("name", f"conjunto-{n}")
-        data["title"] = overrides.pop("title", f"Conjunto de datos {n}")
-        data["owner_org"] = org["id"]
-        data.update(overrides)
-        return tk.get_action("package_create")(_sysadmin_context(), data)
-
-    return make
+    return dataset_maker(DATASET, "conjunto", "Conjunto de datos")
 
 
 CONTENT_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -158,32 +126,9 @@ def make_content():
             owner_org=org["id"],
         )
         data.update(fields)
-        return tk.get_action("package_create")(context or _sysadmin_context(), data)
+        return tk.get_action("package_create")(context or sysadmin_context(), data)
 
     return make
-
-
-PASSWORD = "Contrasena-Segura-2025"
-_CSRF_RE = __import__("re").compile(r'name="_csrf_token"\s+value="([^"]+)"')
-
-
-def csrf_token(app, url: str) -> str:
-    """The CSRF token of the form served at ``url`` (same client session)."""
-    body = app.get(url).body
-    match = _CSRF_RE.search(body)
-    assert match, f"no CSRF token in {url}"
-    return match.group(1)
-
-
-def login(app, user: dict[str, Any]) -> None:
-    """Sign in through the login form, like a person (session cookie)."""
-    token = csrf_token(app, "/user/login")
-    res = app.post(
-        "/user/login",
-        data={"login": user["name"], "password": PASSWORD, "_csrf_token": token},
-        follow_redirects=False,
-    )
-    assert res.status_code in (302, 303), res.body[:500]
 
 
 @pytest.fixture

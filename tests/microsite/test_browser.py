@@ -23,7 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import config
 from ckan.tests import factories
 
-from tests.microsite.conftest import _sysadmin_context
+from tests.helpers import sysadmin_context
 
 CHROMIUM = os.environ.get("SACH_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
@@ -44,7 +44,7 @@ def _dataset(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
     data = copy.deepcopy(DATASET)
     data.update(owner_org=org["id"], **fields)
-    return tk.get_action("package_create")(_sysadmin_context(), data)
+    return tk.get_action("package_create")(sysadmin_context(), data)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
             groups=[{"name": group["name"]}], resources=[],
             data_dictionary_url="https://sach.gob.mx/datos/diccionario-licencias.csv",
         )
-        tk.get_action("resource_create")(_sysadmin_context(), {
+        tk.get_action("resource_create")(sysadmin_context(), {
             "package_id": ds["id"], "name": "Licencias por colonia", "format": "CSV",
             "upload": upload, "url": "",
         })
@@ -96,7 +96,7 @@ def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
                  groups=[{"name": group["name"]}])
         _dataset(dif, name="presupuesto-dif-2024", title="Presupuesto del DIF 2024",
                  notes="Presupuesto del Sistema Municipal DIF.")
-        ctx = _sysadmin_context()
+        ctx = sysadmin_context()
         tk.get_action("package_create")(ctx, {
             "type": "informacion_util", "name": "pago-predial", "title": "Cómo pagar el predial",
             "notes": "Paga el predial en línea.", "owner_org": tesoreria["id"], "topic": "finanzas-publicas",

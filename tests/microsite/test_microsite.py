@@ -8,7 +8,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from tests.microsite.conftest import login
+from tests.helpers import login
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

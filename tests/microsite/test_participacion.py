@@ -10,7 +10,7 @@ from ckan import model
 from ckan.tests import factories
 
 from ckanext.sach.microsite.model import Request
-from tests.microsite.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

@@ -1,24 +1,18 @@
 """Fixtures of the personal-data guard tests.
 
-- ``reset_db`` (used by CKAN's ``clean_db``) also applies the migrations of the
-  ``activity`` and ``sach`` plugins (tables of revision ``sach_0002_privacy``).
 - ``make_dataset`` creates a valid dataset through the real action.
 - ``officer`` is an editor of a dependencia, with an API token.
 """
 from __future__ import annotations
 
-import copy
-import itertools
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.tests import factories
 
-_counter = itertools.count()
+from tests.helpers import dataset_maker
+
 
 DATASET: dict[str, Any] = {
     "notes": "Padrón de beneficiarios del programa municipal.",
@@ -35,43 +29,9 @@ DATASET: dict[str, Any] = {
 }
 
 
-def ensure_tables(migrate_db_for: Any) -> None:
-    inspector = sa.inspect(model.Session.get_bind())
-    columns = {c["name"] for c in inspector.get_columns("activity")}
-    if "permission_labels" not in columns:
-        migrate_db_for("activity")
-    if not inspector.has_table("sach_privacy_scan"):
-        migrate_db_for("sach")
-
-
-@pytest.fixture(scope="session")
-def reset_db(reset_db, migrate_db_for):
-    def reset() -> None:
-        reset_db()
-        ensure_tables(migrate_db_for)
-
-    return reset
-
-
-def sysadmin_context() -> dict[str, Any]:
-    user = model.Session.query(model.User).filter_by(sysadmin=True, state="active").first()
-    if user is None:
-        user = model.User.get(factories.Sysadmin()["name"])
-    return {"user": user.name, "ignore_auth": True}
-
-
 @pytest.fixture
 def make_dataset():
-    def make(org: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-        data = copy.deepcopy(DATASET)
-        n = next(_counter)
-        data["name"] = overrides.pop("name", f"padron-{n}")
-        data["title"] = overrides.pop("title", f"Padrón {n}")
-        data["owner_org"] = org["id"]
-        data.update(overrides)
-        return tk.get_action("package_create")(sysadmin_context(), data)
-
-    return make
+    return dataset_maker(DATASET, "padron", "Padrón")
 
 
 @pytest.fixture

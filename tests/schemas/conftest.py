@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
+
+from tests.helpers import PASSWORD, csrf_token, login  # noqa: F401  (re-exported to the tests)
 
 VALID: dict[str, Any] = {
     "title": "Presupuesto de egresos 2024",
@@ -42,48 +43,6 @@ def valid_dataset():
         return data
 
     return make
-
-
-@pytest.fixture(scope="session")
-def reset_db(reset_db, migrate_db_for):
-    """After a reset, apply the plugins' own migrations (CKAN's reset only runs core's)."""
-    import sqlalchemy as sa
-    from ckan import model
-
-    def reset() -> None:
-        reset_db()
-        inspector = sa.inspect(model.Session.get_bind())
-        columns = {c["name"] for c in inspector.get_columns("activity")}
-        if "permission_labels" not in columns:
-            migrate_db_for("activity")
-        if not inspector.has_table("sach_request"):
-            migrate_db_for("sach")
-
-    return reset
-
-
-PASSWORD = "Contrasena-Segura-2025"
-_CSRF_RE = re.compile(r'name="_csrf_token"\s+value="([^"]+)"')
-
-
-def csrf_token(app, url: str) -> str:
-    """The CSRF token of the form served at ``url`` (same client session)."""
-    res = app.get(url)
-    assert res.status_code == 200, (url, res.status_code)
-    match = _CSRF_RE.search(res.body)
-    assert match, f"no CSRF token in {url}"
-    return match.group(1)
-
-
-def login(app, user: dict[str, Any]) -> None:
-    """Sign in through the login form, like a person (session cookie)."""
-    token = csrf_token(app, "/user/login")
-    res = app.post(
-        "/user/login",
-        data={"login": user["name"], "password": PASSWORD, "_csrf_token": token},
-        follow_redirects=False,
-    )
-    assert res.status_code in (302, 303), res.body[:500]
 
 
 def sysadmin_context() -> dict[str, Any]:

@@ -1,0 +1,60 @@
+"""Helpers shared by the test packages (plain functions; fixtures live in conftest.py files)."""
+from __future__ import annotations
+
+import copy
+import re
+import itertools
+from typing import Any, Callable
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import factories
+
+_counter = itertools.count()
+
+
+def sysadmin_context() -> dict[str, Any]:
+    """An action context of a sysadmin (the first active one, created when there is none)."""
+    user = model.Session.query(model.User).filter_by(sysadmin=True, state="active").first()
+    if user is None:
+        user = model.User.get(factories.Sysadmin()["name"])
+    return {"user": user.name, "ignore_auth": True}
+
+
+def dataset_maker(base: dict[str, Any], name_prefix: str, title_prefix: str) -> Callable[..., dict[str, Any]]:
+    """A function that creates a valid dataset of ``org`` from ``base`` through the real action."""
+
+    def make(org: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        data = copy.deepcopy(base)
+        n = next(_counter)
+        data["name"] = overrides.pop("name", f"{name_prefix}-{n}")
+        data["title"] = overrides.pop("title", f"{title_prefix} {n}")
+        data["owner_org"] = org["id"]
+        data.update(overrides)
+        return tk.get_action("package_create")(sysadmin_context(), data)
+
+    return make
+
+
+PASSWORD = "Contrasena-Segura-2025"
+_CSRF_RE = re.compile(r'name="_csrf_token"\s+value="([^"]+)"')
+
+
+def csrf_token(app: Any, url: str) -> str:
+    """The CSRF token of the form served at ``url`` (same client session)."""
+    res = app.get(url)
+    assert res.status_code == 200, (url, res.status_code)
+    match = _CSRF_RE.search(res.body)
+    assert match, f"no CSRF token in {url}"
+    return match.group(1)
+
+
+def login(app: Any, user: dict[str, Any]) -> None:
+    """Sign in through the login form, like a person (session cookie); users made with PASSWORD."""
+    token = csrf_token(app, "/user/login")
+    res = app.post(
+        "/user/login",
+        data={"login": user["name"], "password": PASSWORD, "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert res.status_code in (302, 303), res.body[:500]
