@@ -48,6 +48,10 @@ def install() -> None:
     if _originals:
         return
     import ckan.lib.search as search
+
+    from ckanext.sach.search import cache
+
+    cache.listen()
     from ckan.lib.search import common, index, query
 
     _originals["make_connection"] = common.make_connection

@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 import ckan.model as model
 from ckan.lib.search.common import SearchError
 
+from ckanext.sach.search import cache
 from ckanext.sach.search import config as search_config
 from ckanext.sach.search import document
 from ckanext.sach.search.query import QueryBuilder, QueryError
@@ -127,6 +128,7 @@ class PgSearchConnection:
             if _is_missing_table(e):
                 raise pysolr.SolrError(TABLE_MISSING) from e
             raise pysolr.SolrError(f"Could not index dataset: {e.orig}") from e
+        cache.mark_dirty()
         return ""
 
     def delete(
@@ -154,6 +156,7 @@ class PgSearchConnection:
             if _is_missing_table(e):
                 raise pysolr.SolrError(TABLE_MISSING) from e
             raise pysolr.SolrError(f"Could not delete from the search index: {e.orig}") from e
+        cache.mark_dirty()
         return ""
 
     def commit(self, *args: Any, **kwargs: Any) -> str:
@@ -234,6 +237,13 @@ class PgSearchConnection:
             f"FROM sach_search_doc AS d WHERE {where_sql}) " + " UNION ALL ".join(parts)
         )
 
+        cache_key, cached = cache.get(
+            statement.text,
+            {**builder.params, "_fl": fl, "_facet": [facet_limit, facet_sort], "_dates": self.decode_dates},
+        )
+        if cached is not None:
+            return Results(cached["docs"], cached["hits"], {"facet_fields": cached["facets"]})
+
         session = model.Session
         try:
             with session.begin_nested():
@@ -249,6 +259,7 @@ class PgSearchConnection:
         result_rows = sorted((r for r in rows_out if r["kind"] == 2), key=lambda r: r["rn"])
         docs = [self._doc(row, fl, want_all) for row in result_rows]
         facets = self._facets(facet_fields, facet_rows, facet_limit, facet_sort)
+        cache.put(cache_key, {"docs": docs, "hits": int(hits), "facets": facets})
         return Results(docs, int(hits), {"facet_fields": facets})
 
     @staticmethod

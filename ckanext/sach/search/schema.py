@@ -48,3 +48,6 @@ def clear() -> None:
     with model.meta.engine.begin() as connection:
         # DELETE, not TRUNCATE: no exclusive lock that an idle reader could block forever.
         connection.execute(sa.text("DELETE FROM sach_search_doc"))
+    from ckanext.sach.search import cache
+
+    cache.bump()
