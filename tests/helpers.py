@@ -12,6 +12,29 @@ from ckan.tests import factories
 
 _counter = itertools.count()
 
+# A complete, valid municipal dataset (tests copy it and override fields).
+VALID_DATASET: dict[str, Any] = {
+    "title": "Presupuesto de egresos 2024",
+    "notes": "Presupuesto de egresos aprobado del municipio, por capítulo de gasto.",
+    "tag_string": "presupuesto,egresos",
+    "sector": "finanzas-y-contrataciones",
+    "frequency": "R/P1Y",
+    "issued": "2024-01-15",
+    "modified": "2024-06-30",
+    "contact": [{"name": "Tesorería Municipal", "email": "tesoreria@sach.gob.mx"}],
+    "spatial_coverage": [{"place": "21119"}],
+    "temporal_coverage": [{"start": "2024-01-01", "end": "2024-12-31"}],
+    "language": ["es"],
+    "transparency_obligations": ["lgtaip-2015:70-XXI", "lgtaip-2015:71-I-b"],
+    "url": "https://sach.gob.mx/transparencia",
+    "data_dictionary_url": "https://sach.gob.mx/datos/diccionario-presupuesto.csv",
+    "personal_data": "no",
+    "resources": [
+        {"url": "https://sach.gob.mx/datos/presupuesto-2024.csv", "name": "Presupuesto 2024", "format": "CSV"}
+    ],
+}
+
+
 
 def sysadmin_context() -> dict[str, Any]:
     """An action context of a sysadmin (the first active one, created when there is none)."""

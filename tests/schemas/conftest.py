@@ -9,29 +9,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from tests.helpers import VALID_DATASET as VALID
 from tests.helpers import PASSWORD, csrf_token, login  # noqa: F401  (re-exported to the tests)
-
-VALID: dict[str, Any] = {
-    "title": "Presupuesto de egresos 2024",
-    "notes": "Presupuesto de egresos aprobado del municipio, por capítulo de gasto.",
-    "tag_string": "presupuesto,egresos",
-    "sector": "finanzas-y-contrataciones",
-    "frequency": "R/P1Y",
-    "issued": "2024-01-15",
-    "modified": "2024-06-30",
-    "contact": [{"name": "Tesorería Municipal", "email": "tesoreria@sach.gob.mx"}],
-    "spatial_coverage": [{"place": "21119"}],
-    "temporal_coverage": [{"start": "2024-01-01", "end": "2024-12-31"}],
-    "language": ["es"],
-    "transparency_obligations": ["lgtaip-2015:70-XXI", "lgtaip-2015:71-I-b"],
-    "url": "https://sach.gob.mx/transparencia",
-    "data_dictionary_url": "https://sach.gob.mx/datos/diccionario-presupuesto.csv",
-    "personal_data": "no",
-    "resources": [
-        {"url": "https://sach.gob.mx/datos/presupuesto-2024.csv", "name": "Presupuesto 2024", "format": "CSV"}
-    ],
-}
-
 
 @pytest.fixture
 def valid_dataset():

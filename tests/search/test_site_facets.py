@@ -13,7 +13,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from tests.schemas.conftest import VALID
+from tests.helpers import VALID_DATASET as VALID
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
