@@ -25,6 +25,7 @@ from ckanext.dcat.profiles import DCAT, RDF
 from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
 
 from ckanext.sach.dcat import cache, catalogue, terms, turtle
+from ckanext.sach.dcat.store import DatasetStore
 
 #: endpoint format -> (rdflib format, content type)
 FORMATS = {
@@ -92,13 +93,18 @@ class Serializer:
         self.profiles = profiles or effective_profiles()
         self._rdf = _RDFSerializer(profiles=self.profiles)
 
-    def _graph(self) -> rdflib.Graph:
-        g = rdflib.Graph(bind_namespaces="core")
-        _bind(g)
+    @staticmethod
+    def _graph(bind: bool = True) -> rdflib.Graph:
+        """A graph for one dataset. Turtle is written by our own writer with its own
+        prefix table, so the graph needs namespace bindings only for rdflib's
+        serialisers (RDF/XML, JSON-LD)."""
+        g = rdflib.Graph(store=DatasetStore(), bind_namespaces="core" if bind else "none")
+        if bind:
+            _bind(g)
         return g
 
-    def dataset_graph(self, dataset_dict: dict[str, Any]) -> rdflib.Graph:
-        self._rdf.g = self._graph()
+    def dataset_graph(self, dataset_dict: dict[str, Any], bind: bool = True) -> rdflib.Graph:
+        self._rdf.g = self._graph(bind)
         self._rdf.graph_from_dataset(dataset_dict)
         return self._rdf.g
 
@@ -118,8 +124,9 @@ class Serializer:
 
     def fragment(self, dataset_dict: dict[str, Any], fmt: str) -> str:
         """A dataset's serialisation without the document wrapper."""
-        g = self.dataset_graph(dataset_dict)
-        if FORMATS[fmt][0] == "turtle":
+        turtle_out = FORMATS[fmt][0] == "turtle"
+        g = self.dataset_graph(dataset_dict, bind=not turtle_out)
+        if turtle_out:
             return _writer().serialize(g)
         return strip(self.document(g, fmt), fmt)
 
