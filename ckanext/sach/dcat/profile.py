@@ -34,7 +34,7 @@ from ckanext.dcat.utils import catalog_uri
 from ckanext.sach.dcat import catalogue, orgs, terms
 from ckanext.sach.dcat.terms import DQV, ELI, OA, SACH
 
-__all__ = ["SachDCATAPProfile"]
+__all__ = ["SachDCATAPProfile", "describe"]
 
 
 _VOCAB: Any = None
@@ -88,6 +88,49 @@ def _labels(item: dict[str, Any] | None) -> dict[str, str]:
     if isinstance(label, str):
         return {"es": label}
     return {lang: text for lang, text in label.items() if text}
+
+
+def describe(g: Any, descriptor: tuple) -> None:
+    """Add to ``g`` the description of a shared node (see ``SachDCATAPProfile._shared``).
+
+    Descriptors are tuples of strings, so they can be cached next to a dataset's
+    serialisation and described again in any process.
+    """
+    kind = descriptor[0]
+    if kind == "concept":
+        _, uri, scheme, labels, cls = descriptor
+        node = URIRef(uri)
+        g.add((node, RDF.type, SKOS.Concept))
+        if cls:
+            g.add((node, RDF.type, URIRef(cls)))
+        g.add((node, SKOS.inScheme, URIRef(scheme)))
+        for lang, text in labels:
+            g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+    elif kind == "scheme":
+        _, uri, titles = descriptor
+        g.add((URIRef(uri), RDF.type, SKOS.ConceptScheme))
+        for lang, text in titles:
+            g.add((URIRef(uri), DCT.title, Literal(text, lang=lang)))
+    elif kind == "language":
+        code = descriptor[1]
+        uri = URIRef(terms.language_uri(code))
+        g.add((uri, RDF.type, DCT.LinguisticSystem))
+        labels = _labels(_vocab().get("languages", code)) or {"en": code}
+        describe(g, ("concept", str(uri), terms.AUTH + "language", tuple(sorted(labels.items())), ""))
+    elif kind == "legislation":
+        value = descriptor[1]
+        item = _vocab().get("obligations", value) or {}
+        uri = URIRef(terms.legislation_uri(value))
+        g.add((uri, RDF.type, ELI.LegalResource))
+        g.add((uri, DCT.identifier, Literal(value)))
+        for lang, text in _labels(item).items():
+            g.add((uri, DCT.title, Literal(text, lang=lang)))
+        if item.get("version"):
+            g.add((uri, ELI.is_part_of, URIRef(terms.legislation_uri(str(item["version"])))))
+        if item.get("provisional"):
+            g.add((uri, SACH.provisional, Literal(True)))
+    else:
+        raise ValueError(f"unknown shared node: {descriptor!r}")
 
 
 class SachDCATAPProfile(EuropeanDCATAP3Profile):
@@ -345,19 +388,25 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             g.add((sref, DCT.license, licence_ref))
 
     # ----------------------------------------------------------------- helpers
+    def _shared(self, descriptor: tuple) -> None:
+        """Describe a node that many datasets share (a concept, a language, a law).
+
+        Into the graph, normally. A graph built by the site's DCAT endpoints instead
+        collects the descriptors (``DatasetStore.shared``): each description is then
+        built once per process and written once per document
+        (:mod:`ckanext.sach.dcat.serialize`), not once per dataset.
+        """
+        sink = getattr(self.g.store, "shared", None)
+        if sink is None:
+            describe(self.g, descriptor)
+        else:
+            sink.add(descriptor)
+
     def _concept(self, uri: Node, scheme: str, labels: dict[str, str], cls: URIRef | None = None) -> None:
-        g = self.g
-        g.add((uri, RDF.type, SKOS.Concept))
-        if cls is not None:
-            g.add((uri, RDF.type, cls))
-        g.add((uri, SKOS.inScheme, URIRef(scheme)))
-        for lang, text in labels.items():
-            g.add((uri, SKOS.prefLabel, Literal(text, lang=lang)))
+        self._shared(("concept", str(uri), str(scheme), tuple(sorted(labels.items())), str(cls or "")))
 
     def _language(self, uri: URIRef, code: str) -> None:
-        item = _vocab().get("languages", code)
-        self.g.add((uri, RDF.type, DCT.LinguisticSystem))
-        self._concept(uri, terms.AUTH + "language", _labels(item) or {"en": code})
+        self._shared(("language", code))
 
     def _organization(self, agent: Node) -> None:
         g = self.g
@@ -365,9 +414,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
         for kind in list(g.objects(agent, DCT.type)):
             if isinstance(kind, URIRef) and str(kind).startswith(terms.PUBLISHER_TYPE):
                 self._concept(kind, terms.PUBLISHER_TYPE + "1.0", {"en": str(kind).rsplit("/", 1)[-1]})
-                scheme = URIRef(terms.PUBLISHER_TYPE + "1.0")
-                g.add((scheme, RDF.type, SKOS.ConceptScheme))
-                g.add((scheme, DCT.title, Literal("Publisher Type", lang="en")))
+                self._shared(("scheme", terms.PUBLISHER_TYPE + "1.0", (("en", "Publisher Type"),)))
         # foaf:mbox is a literal in stock agents; DCAT-AP wants the mailto: IRI
         for mbox in list(g.objects(agent, FOAF.mbox)):
             if isinstance(mbox, Literal):
@@ -398,18 +445,8 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             self._concept(uri, terms.theme_scheme_uri(), {"es": group.get("title") or group["name"]})
 
     def _legislation(self, ref: URIRef, value: str) -> None:
-        g = self.g
-        item = _vocab().get("obligations", value) or {}
-        uri = URIRef(terms.legislation_uri(value))
-        g.add((ref, DCATAP.applicableLegislation, uri))
-        g.add((uri, RDF.type, ELI.LegalResource))
-        g.add((uri, DCT.identifier, Literal(value)))
-        for lang, text in _labels(item).items():
-            g.add((uri, DCT.title, Literal(text, lang=lang)))
-        if item.get("version"):
-            g.add((uri, ELI.is_part_of, URIRef(terms.legislation_uri(str(item["version"])))))
-        if item.get("provisional"):
-            g.add((uri, SACH.provisional, Literal(True)))
+        self.g.add((ref, DCATAP.applicableLegislation, URIRef(terms.legislation_uri(value))))
+        self._shared(("legislation", value))
 
     def _remove_tree(self, ref: Node) -> None:
         """Remove ``ref``'s triples and those of its blank nodes, distributions and agents."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 import rdflib
 from rdflib import Literal, URIRef
@@ -25,6 +25,7 @@ from ckanext.dcat.profiles import DCAT, RDF
 from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
 
 from ckanext.sach.dcat import cache, catalogue, terms, turtle
+from ckanext.sach.dcat.profile import describe
 from ckanext.sach.dcat.store import DatasetStore
 
 #: endpoint format -> (rdflib format, content type)
@@ -94,11 +95,12 @@ class Serializer:
         self._rdf = _RDFSerializer(profiles=self.profiles)
 
     @staticmethod
-    def _graph(bind: bool = True) -> rdflib.Graph:
+    def _graph(bind: bool = True, shared: set[tuple] | None = None) -> rdflib.Graph:
         """A graph for one dataset. Turtle is written by our own writer with its own
         prefix table, so the graph needs namespace bindings only for rdflib's
-        serialisers (RDF/XML, JSON-LD)."""
-        g = rdflib.Graph(store=DatasetStore(), bind_namespaces="core" if bind else "none")
+        serialisers (RDF/XML, JSON-LD). With ``shared``, the profile collects the
+        shared nodes there instead of describing them (see :class:`Fragment`)."""
+        g = rdflib.Graph(store=DatasetStore(shared), bind_namespaces="core" if bind else "none")
         if bind:
             _bind(g)
         return g
@@ -122,16 +124,76 @@ class Serializer:
             return writer.header() + writer.serialize(g)
         return g.serialize(format=rdf_format)
 
-    def fragment(self, dataset_dict: dict[str, Any], fmt: str) -> str:
-        """A dataset's serialisation without the document wrapper."""
+    def fragment(self, dataset_dict: dict[str, Any], fmt: str) -> "Fragment":
+        """A dataset's serialisation without the document wrapper, and the shared
+        nodes (concepts, languages, laws) it refers to."""
         turtle_out = FORMATS[fmt][0] == "turtle"
-        g = self.dataset_graph(dataset_dict, bind=not turtle_out)
-        if turtle_out:
-            return _writer().serialize(g)
-        return strip(self.document(g, fmt), fmt)
+        shared: set[tuple] = set()
+        self._rdf.g = g = self._graph(bind=not turtle_out, shared=shared)
+        self._rdf.graph_from_dataset(dataset_dict)
+        text = _writer().serialize(g) if turtle_out else strip(self.document(g, fmt), fmt)
+        return Fragment(text, tuple(sorted(shared)))
 
     def prefixes(self) -> list[tuple[str, str]]:
         return [(p, ns) for p, ns in _writer().prefixes if p and p != "xml"]
+
+
+class Fragment(NamedTuple):
+    """One dataset's part of a document.
+
+    ``shared`` lists the descriptors of the nodes many datasets share (EU authority
+    concepts, languages, transparency obligations): their descriptions are not in
+    ``text`` but written once per document by :class:`SharedNodes`.
+    """
+
+    text: str
+    shared: tuple[tuple, ...] = ()
+
+    def pack(self) -> str:
+        return json.dumps(self.shared, ensure_ascii=False) + "\n" + self.text
+
+    @classmethod
+    def unpack(cls, value: str) -> "Fragment":
+        head, _, text = value.partition("\n")
+        return cls(text, tuple(_tuples(d) for d in json.loads(head)))
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+_SHARED_TEXT: dict[tuple, str] = {}
+
+
+def shared_text(descriptor: tuple, fmt: str, version: str) -> str:
+    """The serialisation of one shared node, built once per process (and version)."""
+    key = (version, CACHE_FIELD[fmt], descriptor)
+    text = _SHARED_TEXT.get(key)
+    if text is None:
+        g = Serializer._graph(bind=FORMATS[fmt][0] != "turtle")
+        describe(g, descriptor)
+        text = _body(g, fmt)
+        if len(_SHARED_TEXT) > 20000:
+            _SHARED_TEXT.clear()
+        _SHARED_TEXT[key] = text
+    return text
+
+
+class SharedNodes:
+    """The shared-node descriptions of one document: each written the first time a
+    fragment refers to it."""
+
+    def __init__(self, fmt: str, version: str) -> None:
+        self.fmt, self.version = fmt, version
+        self.written: set[tuple] = set()
+
+    def new(self, fragment: Fragment) -> list[str]:
+        out = []
+        for descriptor in fragment.shared:
+            if descriptor not in self.written:
+                self.written.add(descriptor)
+                out.append(shared_text(descriptor, self.fmt, self.version))
+        return out
 
 
 def strip(text: str, fmt: str) -> str:
@@ -232,7 +294,7 @@ def _add_paging(g: rdflib.Graph, paging: dict[str, Any]) -> None:
 
 # ------------------------------------------------------------------ fragments
 def fragments(rows: Iterable[Any], fmt: str, version: str,
-              serializer: Serializer | None = None, batch: int = 200) -> Iterator[tuple[Any, str]]:
+              serializer: Serializer | None = None, batch: int = 200) -> Iterator[tuple[Any, Fragment]]:
     """Yield ``(row, fragment)`` for listing rows, from the cache or freshly serialised.
 
     Rows come from :mod:`ckanext.sach.dcat.listing` (id, name, modified…). Misses
@@ -250,26 +312,32 @@ def fragments(rows: Iterable[Any], fmt: str, version: str,
         yield from _chunk(chunk, fmt, field, version, serializer)
 
 
+#: bump when the cached value's layout changes (entries of another layout are misses)
+CACHE_LAYOUT = "2"
+
+
 def dataset_version(row: Any, version: str) -> str:
-    return f"{row.metadata_modified.isoformat()}|{version}"
+    return f"{row.metadata_modified.isoformat()}|{version}|{CACHE_LAYOUT}"
 
 
 def _chunk(rows: list[Any], fmt: str, field: str, version: str,
-           serializer: Serializer) -> Iterator[tuple[Any, str]]:
+           serializer: Serializer) -> Iterator[tuple[Any, Fragment]]:
     keys = [(row.id, dataset_version(row, version)) for row in rows]
     cached = cache.get_many(keys, field)
     missing = [row.id for row, hit in zip(rows, cached) if hit is None]
     dicts = load_dicts(missing) if missing else {}
     fresh: list[tuple[str, str, str, str]] = []
-    out: list[tuple[Any, str]] = []
+    out: list[tuple[Any, Fragment]] = []
     for row, hit, (_, ver) in zip(rows, cached, keys):
         if hit is None:
             data = dicts.get(row.id)
             if data is None:  # vanished between listing and loading
                 continue
-            hit = serializer.fragment(data, fmt)
-            fresh.append((row.id, ver, field, hit))
-        out.append((row, hit))
+            fragment = serializer.fragment(data, fmt)
+            fresh.append((row.id, ver, field, fragment.pack()))
+        else:
+            fragment = Fragment.unpack(hit)
+        out.append((row, fragment))
     if fresh:
         cache.put_many(fresh)
     yield from out

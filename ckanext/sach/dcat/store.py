@@ -10,7 +10,9 @@ which makes the serialised output deterministic.
 
 It is used for the per-dataset graphs that the site's DCAT endpoints build
 (:class:`ckanext.sach.dcat.serialize.Serializer`); the Turtle writer
-(:mod:`ckanext.sach.dcat.turtle`) reads :attr:`DatasetStore.spo` directly.
+(:mod:`ckanext.sach.dcat.turtle`) reads :attr:`DatasetStore.spo` directly. When
+:attr:`DatasetStore.shared` is a set, the ``sach_dcat_ap`` profile puts there the
+descriptors of the shared nodes it would otherwise describe in the graph.
 """
 from __future__ import annotations
 
@@ -30,8 +32,9 @@ class DatasetStore(Store):
     graph_aware = False
     transaction_aware = False
 
-    def __init__(self) -> None:
+    def __init__(self, shared: set[tuple] | None = None) -> None:
         super().__init__()
+        self.shared = shared
         self.spo: Index = {}
         self.pos: Index = {}
         self.osp: Index = {}

@@ -161,12 +161,14 @@ def _rdf_response(fmt: str, rows: Iterable[listing.Row], version: str,
     def parts() -> Iterator[str]:
         yield head
         jsonld = serialize.FORMATS[fmt][0] == "json-ld"
+        shared = serialize.SharedNodes(fmt, version)
         for row, fragment in serialize.fragments(rows, fmt, version, serializer):
             link = serialize.link(catalog_ref, dataset_uri({"id": row.id}), fmt)
+            texts = [fragment.text, *shared.new(fragment)]
             if jsonld:
-                yield ",\n" + link + (",\n" + fragment if fragment else "")
+                yield ",\n" + link + "".join(",\n" + text for text in texts if text)
             else:
-                yield link + fragment
+                yield link + "".join(texts)
         yield serialize.footer(fmt)
 
     return Response(stream_with_context(_stream(parts())), mimetype=serialize.FORMATS[fmt][1])
@@ -207,7 +209,9 @@ def _dataset_response(id_or_name: str, fmt: str) -> Response:
         fragment = next((f for _, f in serialize.fragments([row], fmt, version, serializer)), None)
         if fragment is None:
             return _error(404, "Conjunto de datos no encontrado")
-        return Response(wrap_dataset(serializer, fmt, fragment), mimetype=serialize.FORMATS[fmt][1])
+        texts = [fragment.text, *serialize.SharedNodes(fmt, version).new(fragment)]
+        body = serialize.joiner(fmt).join(text for text in texts if text)
+        return Response(wrap_dataset(serializer, fmt, body), mimetype=serialize.FORMATS[fmt][1])
 
     return _conditional(etag, row.metadata_modified, build)
 
