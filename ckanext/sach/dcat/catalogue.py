@@ -84,8 +84,9 @@ def profiles() -> list[str]:
     return value.split() if isinstance(value, str) else list(value)
 
 
-# Bump when the profile's output changes shape, so cached serialisations are rebuilt.
-OUTPUT_VERSION = "1"
+# Bump when the profile's output or the cached value's layout changes, so cached
+# serialisations are rebuilt. 2: fragments carry their shared-node descriptors.
+OUTPUT_VERSION = "2"
 
 
 @functools.lru_cache(maxsize=1)

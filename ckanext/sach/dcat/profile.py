@@ -106,6 +106,8 @@ def describe(g: Any, descriptor: tuple) -> None:
         g.add((node, SKOS.inScheme, URIRef(scheme)))
         for lang, text in labels:
             g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+    elif kind == "a":
+        g.add((URIRef(descriptor[1]), RDF.type, URIRef(descriptor[2])))
     elif kind == "scheme":
         _, uri, titles = descriptor
         g.add((URIRef(uri), RDF.type, SKOS.ConceptScheme))
@@ -243,10 +245,8 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
         for res in d.get("resources") or []:
             r = dict(res)
             r.setdefault("package_id", d.get("id"))
-            fmt = terms.format_entry(r.get("format"))
-            media = terms.media_type(r.get("mimetype"), r.get("format"))
-            r["format"] = terms.AUTH_FILE_TYPE + fmt["eu"] if fmt else None
-            r["mimetype"] = terms.IANA + media if media else None
+            # format and media type are written by the delta, as authority-table URIs
+            r["format"] = r["mimetype"] = None
             if r.get("url"):
                 r["access_url"] = r["url"]
                 r["download_url"] = r["url"]
@@ -315,12 +315,26 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             g.add((note, OA.motivatedBy, DQV.qualityAssessment))
             g.add((note, OA.bodyValue, Literal(original["quality_notes"], lang="es")))
 
-        originals = {r.get("id"): r for r in original.get("resources") or []}
+        originals: dict[str, dict[str, Any]] = {}
+        for res in original.get("resources") or []:
+            if res.get("uri") and res["uri"] != "None":  # stock's resource_uri() uses it
+                originals[str(cleaned_uri(res["uri"]))] = res
+            elif res.get("id"):
+                originals[res["id"]] = res
         for dist in list(g.objects(ref, DCAT.distribution)):
-            res = originals.get(str(dist).rsplit("/", 1)[-1]) or {}
-            for fmt in g.objects(dist, DCT["format"]):
-                code = str(fmt).rsplit("/", 1)[-1]
-                self._concept(fmt, terms.AUTH + "file-type", {"en": code})
+            res = originals.get(str(dist)) or originals.get(str(dist).rsplit("/", 1)[-1]) or {}
+            fmt = terms.format_entry(res.get("format"))
+            if fmt:
+                node = uri_or_literal(terms.AUTH_FILE_TYPE + fmt["eu"])
+                g.add((dist, DCT["format"], node))
+                if isinstance(node, URIRef):
+                    self._concept(node, terms.AUTH + "file-type", {"en": fmt["eu"]}, DCT.MediaTypeOrExtent)
+            media = terms.media_type(res.get("mimetype"), res.get("format"))
+            if media:
+                node = uri_or_literal(terms.IANA + media)
+                g.add((dist, DCAT.mediaType, node))
+                if isinstance(node, URIRef):
+                    self._shared(("a", str(node), str(DCT.MediaType)))
             for lic in list(g.objects(dist, DCT.license)):
                 self._licence(lic, original)
             availability = URIRef(terms.AUTH + "planned-availability/STABLE")

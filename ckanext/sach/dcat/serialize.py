@@ -155,7 +155,16 @@ class Fragment(NamedTuple):
     @classmethod
     def unpack(cls, value: str) -> "Fragment":
         head, _, text = value.partition("\n")
-        return cls(text, tuple(_tuples(d) for d in json.loads(head)))
+        shared = _HEADS.get(head)
+        if shared is None:  # datasets share a few combinations: parse each once
+            shared = tuple(_tuples(d) for d in json.loads(head))
+            if len(_HEADS) > 5000:
+                _HEADS.clear()
+            _HEADS[head] = shared
+        return cls(text, shared)
+
+
+_HEADS: dict[str, tuple[tuple, ...]] = {}
 
 
 def _tuples(value: Any) -> Any:
@@ -312,12 +321,8 @@ def fragments(rows: Iterable[Any], fmt: str, version: str,
         yield from _chunk(chunk, fmt, field, version, serializer)
 
 
-#: bump when the cached value's layout changes (entries of another layout are misses)
-CACHE_LAYOUT = "2"
-
-
 def dataset_version(row: Any, version: str) -> str:
-    return f"{row.metadata_modified.isoformat()}|{version}|{CACHE_LAYOUT}"
+    return f"{row.metadata_modified.isoformat()}|{version}"
 
 
 def _chunk(rows: list[Any], fmt: str, field: str, version: str,
