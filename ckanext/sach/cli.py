@@ -75,6 +75,24 @@ def demo_microsite_command() -> None:
     click.echo(f"microsite: {len(result['created'])} created, {len(result['existing'])} already present")
 
 
+@sach.command("dcat-warm", short_help="Build the cached DCAT serialisations that are missing")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["ttl", "rdf", "jsonld"]),
+              help="Formats to build (default: all three).")
+def dcat_warm_command(formats: tuple[str, ...]) -> None:
+    """Serialise every public dataset that has no up-to-date cached serialisation, so the
+    next harvest of /catalog.* is served from the cache. Run it after changing catalogue
+    settings, dependencias, temas or vocabularies (they turn every entry cold), or from
+    cron before the aggregators' harvest."""
+    from ckanext.sach.dcat import cache, catalogue, listing, serialize
+
+    if not cache.enabled():
+        raise click.ClickException("Caché DCAT desactivada (ckanext.sach.dcat.cache_ttl = 0).")
+    result = serialize.warm(listing.iter_rows(), formats or ("ttl", "rdf", "jsonld"),
+                            catalogue.settings_version())
+    for fmt, stats in result.items():
+        click.echo(f"{fmt}: {stats['built']} generados, {stats['cached']} ya en caché")
+
+
 @sach.command("privacy-scan", short_help="Run personal-data scans now (pending ones, or rescan datasets)")
 @click.option("--dataset", "-d", "datasets", multiple=True, help="Rescan every resource of this dataset.")
 @click.option("--all", "all_datasets", is_flag=True, help="Rescan every dataset of type dataset.")

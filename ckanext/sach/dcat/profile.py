@@ -293,8 +293,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
 
         access = URIRef(terms.AUTH + "access-right/PUBLIC")
         g.add((ref, DCT.accessRights, access))
-        g.add((access, RDF.type, DCT.RightsStatement))
-        self._concept(access, terms.AUTH + "access-right", {"en": "public", "es": "público"})
+        self._concept(access, terms.AUTH + "access-right", {"en": "public", "es": "público"}, DCT.RightsStatement)
 
         for value in original.get("transparency_obligations") or []:
             self._legislation(ref, value)

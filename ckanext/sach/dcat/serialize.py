@@ -302,31 +302,50 @@ def _add_paging(g: rdflib.Graph, paging: dict[str, Any]) -> None:
 
 
 # ------------------------------------------------------------------ fragments
-def fragments(rows: Iterable[Any], fmt: str, version: str,
-              serializer: Serializer | None = None, batch: int = 200) -> Iterator[tuple[Any, Fragment]]:
+def fragments(rows: Iterable[Any], fmt: str, version: str, serializer: Serializer | None = None,
+              batch: int = 200, stats: dict[str, int] | None = None) -> Iterator[tuple[Any, Fragment]]:
     """Yield ``(row, fragment)`` for listing rows, from the cache or freshly serialised.
 
     Rows come from :mod:`ckanext.sach.dcat.listing` (id, name, modified…). Misses
-    are loaded in batches from the search index (one query per batch).
+    are loaded in batches from the search index (one query per batch). ``stats``,
+    when given, counts ``cached`` and ``built`` fragments.
     """
     field = CACHE_FIELD[fmt]
     serializer = serializer or Serializer()
+    stats = stats if stats is not None else {}
     chunk: list[Any] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= batch:
-            yield from _chunk(chunk, fmt, field, version, serializer)
+            yield from _chunk(chunk, fmt, field, version, serializer, stats)
             chunk = []
     if chunk:
-        yield from _chunk(chunk, fmt, field, version, serializer)
+        yield from _chunk(chunk, fmt, field, version, serializer, stats)
+
+
+def warm(rows: Iterable[Any], formats: Iterable[str], version: str) -> dict[str, dict[str, int]]:
+    """Build and cache the fragments of ``rows`` that are not cached, per format.
+
+    For ``ckan sach dcat-warm``: run after catalogue settings, dependencias, temas or
+    vocabularies change (every entry turns cold then) or from cron before harvests.
+    """
+    rows = list(rows)
+    serializer = Serializer()
+    out = {}
+    for fmt in formats:
+        stats = {"cached": 0, "built": 0}
+        for _ in fragments(rows, fmt, version, serializer, stats=stats):
+            pass
+        out[fmt] = stats
+    return out
 
 
 def dataset_version(row: Any, version: str) -> str:
     return f"{row.metadata_modified.isoformat()}|{version}"
 
 
-def _chunk(rows: list[Any], fmt: str, field: str, version: str,
-           serializer: Serializer) -> Iterator[tuple[Any, Fragment]]:
+def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Serializer,
+           stats: dict[str, int]) -> Iterator[tuple[Any, Fragment]]:
     keys = [(row.id, dataset_version(row, version)) for row in rows]
     cached = cache.get_many(keys, field)
     missing = [row.id for row, hit in zip(rows, cached) if hit is None]
@@ -340,8 +359,10 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str,
                 continue
             fragment = serializer.fragment(data, fmt)
             fresh.append((row.id, ver, field, fragment.pack()))
+            stats["built"] = stats.get("built", 0) + 1
         else:
             fragment = Fragment.unpack(hit)
+            stats["cached"] = stats.get("cached", 0) + 1
         out.append((row, fragment))
     if fresh:
         cache.put_many(fresh)
