@@ -26,7 +26,7 @@ from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
 
 from ckanext.sach.dcat import cache, catalogue, terms, turtle
 from ckanext.sach.dcat.profile import describe
-from ckanext.sach.dcat.store import DatasetStore
+from ckanext.sach.dcat.store import DatasetGraph
 
 #: endpoint format -> (rdflib format, content type)
 FORMATS = {
@@ -100,7 +100,7 @@ class Serializer:
         prefix table, so the graph needs namespace bindings only for rdflib's
         serialisers (RDF/XML, JSON-LD). With ``shared``, the profile collects the
         shared nodes there instead of describing them (see :class:`Fragment`)."""
-        g = rdflib.Graph(store=DatasetStore(shared), bind_namespaces="core" if bind else "none")
+        g = DatasetGraph(shared, bind_namespaces="core" if bind else "none", fixed_prefixes=not bind)
         if bind:
             _bind(g)
         return g

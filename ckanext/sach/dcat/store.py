@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from rdflib import Graph
 from rdflib.store import Store
 from rdflib.term import Node, URIRef
 
@@ -119,3 +120,26 @@ class DatasetStore(Store):
 
     def namespaces(self) -> Iterator[tuple[str, URIRef]]:
         return iter(list(self._namespace.items()))
+
+
+class DatasetGraph(Graph):
+    """An rdflib graph over a :class:`DatasetStore`.
+
+    ckanext-dcat's profiles bind their ~45 namespaces on the graph for every dataset
+    they describe; rdflib makes each binding an update of its prefix trie. Graphs
+    written by the site's Turtle writer (which has its own prefix table) skip
+    binding altogether (``fixed_prefixes``); the others skip re-binding a prefix to
+    the namespace it already has.
+    """
+
+    def __init__(self, shared: set[tuple] | None = None, bind_namespaces: str = "none",
+                 fixed_prefixes: bool = False) -> None:
+        super().__init__(store=DatasetStore(shared), bind_namespaces=bind_namespaces)
+        self.fixed_prefixes = fixed_prefixes
+
+    def bind(self, prefix: str | None, namespace: Any, override: bool = True, replace: bool = False) -> None:
+        if self.fixed_prefixes:
+            return
+        if prefix is not None and self.store.namespace(prefix) == URIRef(str(namespace)):
+            return
+        super().bind(prefix, namespace, override=override, replace=replace)
