@@ -131,6 +131,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--create-only", action="store_true", help="only create the datasets")
+    parser.add_argument("--only", choices=["full", "page"], help="measure one case only")
     args = parser.parse_args()
 
     app = _app(args.ini)
@@ -174,20 +175,25 @@ def main() -> None:
         with flask_app.app_context():
             cache.clear()
 
-    rows = [
-        ("full catalogue", "stock", measure(stock(args.datasets), args.repeat)),
-        ("full catalogue", "site cold", measure(site("/catalog/full.ttl"), args.repeat, cold)),
-        ("full catalogue", "site warm", measure(site("/catalog/full.ttl"), args.repeat)),
-        ("100-dataset page", "stock", measure(stock(100), args.repeat)),
-        ("100-dataset page", "site cold", measure(site("/catalog.ttl?page_size=100"), args.repeat, cold)),
-        ("100-dataset page", "site warm", measure(site("/catalog.ttl?page_size=100"), args.repeat)),
-    ]
+    rows = []
+    if args.only in (None, "full"):
+        rows += [
+            ("full catalogue", "stock", measure(stock(args.datasets), args.repeat)),
+            ("full catalogue", "site cold", measure(site("/catalog/full.ttl"), args.repeat, cold)),
+            ("full catalogue", "site warm", measure(site("/catalog/full.ttl"), args.repeat)),
+        ]
+    if args.only in (None, "page"):
+        rows += [
+            ("100-dataset page", "stock", measure(stock(100), args.repeat)),
+            ("100-dataset page", "site cold", measure(site("/catalog.ttl?page_size=100"), args.repeat, cold)),
+            ("100-dataset page", "site warm", measure(site("/catalog.ttl?page_size=100"), args.repeat)),
+        ]
     print(f"\n{'case':18} {'run':10} {'median s':>9} {'best s':>8} {'peak MiB':>9} {'KiB out':>8} {'datasets':>8}")
     for case, run, r in rows:
         print(f"{case:18} {run:10} {r['median']:9.3f} {r['best']:8.3f} {r['peak'] / 2**20:9.1f} "
               f"{r['bytes'] / 1024:8.0f} {r['datasets']:8d}")
     print()
-    for case in ("full catalogue", "100-dataset page"):
+    for case in sorted({c for c, _, _ in rows}):
         res = {run: r for c, run, r in rows if c == case}
         s = res["stock"]["median"]
         print(f"{case}: speed-up warm {s / res['site warm']['median']:.1f}x, cold "

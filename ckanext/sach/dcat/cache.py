@@ -1,11 +1,12 @@
 """Redis cache of per-dataset serialisations.
 
-One hash per dataset, ``sach:dcat:ds:<id>``: field ``v`` holds the version the
-entry was built for (the dataset's ``metadata_modified`` plus the settings
-version: catalogue options, profiles, vocabularies, organizations and groups)
-and one field per format holds the fragment. A read whose version differs is a
+One hash per dataset, ``sach:dcat:ds:<id>``, one field per format. Each value
+starts with the version it was built for (the dataset's ``metadata_modified``
+plus the settings version: catalogue options, profiles, vocabularies,
+organizations and groups) and a separator; a read whose version differs is a
 miss, so edits are never served stale even before the explicit invalidation
-below (dataset change hook, organization update) removes the entry.
+below (dataset change hook, organization update) removes the entry. Writes need
+no read first: a batch of fragments is stored in one pipelined round trip.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ckanext.sach import config as sach_config
 log = logging.getLogger(__name__)
 
 PREFIX = "sach:dcat:ds:"
+_SEP = "\x1f"
 
 
 def _key(dataset_id: str) -> str:
@@ -40,56 +42,31 @@ def get_many(keys: list[tuple[str, str]], field: str) -> list[str | None]:
         redis = connect_to_redis()
         pipe = redis.pipeline(transaction=False)
         for dataset_id, _ in keys:
-            pipe.hmget(_key(dataset_id), "v", field)
+            pipe.hget(_key(dataset_id), field)
         results = pipe.execute()
     except Exception as e:  # Redis down: serve uncached rather than fail
         log.warning("DCAT cache unavailable: %s", e)
         return [None] * len(keys)
     out: list[str | None] = []
-    for (_, version), (stored_version, value) in zip(keys, results):
-        if value is not None and stored_version is not None and stored_version.decode() == version:
-            out.append(value.decode())
-        else:
+    for (_, version), raw in zip(keys, results):
+        if raw is None:
             out.append(None)
+            continue
+        stored, _, value = raw.decode().partition(_SEP)
+        out.append(value if stored == version else None)
     return out
 
 
-def put(dataset_id: str, version: str, field: str, value: str) -> None:
-    if not enabled():
-        return
-    try:
-        redis = connect_to_redis()
-        key = _key(dataset_id)
-        current = redis.hget(key, "v")
-        pipe = redis.pipeline(transaction=True)
-        if current is None or current.decode() != version:
-            pipe.delete(key)
-            pipe.hset(key, "v", version)
-        pipe.hset(key, field, value)
-        pipe.expire(key, sach_config.dcat_cache_ttl())
-        pipe.execute()
-    except Exception as e:
-        log.warning("DCAT cache unavailable: %s", e)
-
-
 def put_many(entries: list[tuple[str, str, str, str]]) -> None:
-    """Store ``[(id, version, field, value)]`` in one round trip (plus one to read versions)."""
+    """Store ``[(id, version, field, value)]`` in one round trip."""
     if not entries or not enabled():
         return
     try:
-        redis = connect_to_redis()
-        pipe = redis.pipeline(transaction=False)
-        for dataset_id, _, _, _ in entries:
-            pipe.hget(_key(dataset_id), "v")
-        current = pipe.execute()
         ttl = sach_config.dcat_cache_ttl()
-        pipe = redis.pipeline(transaction=True)
-        for (dataset_id, version, field, value), stored in zip(entries, current):
+        pipe = connect_to_redis().pipeline(transaction=False)
+        for dataset_id, version, field, value in entries:
             key = _key(dataset_id)
-            if stored is None or stored.decode() != version:
-                pipe.delete(key)
-                pipe.hset(key, "v", version)
-            pipe.hset(key, field, value)
+            pipe.hset(key, field, version + _SEP + value)
             pipe.expire(key, ttl)
         pipe.execute()
     except Exception as e:

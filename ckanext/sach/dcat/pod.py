@@ -144,14 +144,17 @@ def document(rows: Iterable[Any], version: str, batch: int = 200) -> Iterator[st
         cached = cache.get_many(keys, "pod")
         missing = [r.id for r, hit in zip(chunk, cached) if hit is None]
         dicts = serialize.load_dicts(missing) if missing else {}
+        out, fresh = [], []
         for r, hit, (_, ver) in zip(chunk, cached, keys):
             if hit is None:
                 data = dicts.get(r.id)
                 if data is None:
                     continue
                 hit = json.dumps(dataset(data), ensure_ascii=False)
-                cache.put(r.id, ver, "pod", hit)
-            yield hit
+                fresh.append((r.id, ver, "pod", hit))
+            out.append(hit)
+        cache.put_many(fresh)
+        yield from out
 
     def emit(chunk: list[Any]) -> Iterator[str]:
         nonlocal first
