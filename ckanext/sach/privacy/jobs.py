@@ -37,36 +37,82 @@ class DownloadError(Exception):
     pass
 
 
-def _check_host(url: str) -> None:
+#: redirects followed when fetching a linked file (each hop is checked again)
+MAX_REDIRECTS = 5
+
+
+def _forbidden(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
+            or addr.is_multicast or addr.is_unspecified)
+
+
+def _check_host(url: str) -> str:
+    """The address to connect to for ``url``: every address the name resolves to must
+    be public (else :class:`DownloadError`). The connection then goes to that address,
+    so a second, different DNS answer (rebinding) cannot send it elsewhere."""
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise DownloadError("URL no descargable")
     try:
-        infos = socket.getaddrinfo(parsed.hostname, parsed.port or (443 if parsed.scheme == "https" else 80))
-    except socket.gaierror as exc:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parsed.hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, ValueError) as exc:
         raise DownloadError("El servidor no existe") from exc
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast:
-            raise DownloadError("Dirección no permitida")
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses or any(_forbidden(a) for a in addresses):
+        raise DownloadError("Dirección no permitida")
+    return str(addresses[0])
+
+
+def _open(url: str, timeout: int) -> Any:
+    """GET ``url`` on its checked address, without following redirects."""
+    import certifi
+    import urllib3
+
+    address = _check_host(url)
+    parsed = urlparse(url)
+    https = parsed.scheme == "https"
+    port = parsed.port or (443 if https else 80)
+    host = parsed.hostname or ""
+    host_header = (f"[{host}]" if ":" in host else host) + (f":{parsed.port}" if parsed.port else "")
+    path = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
+    budget = urllib3.Timeout(connect=timeout, read=timeout)
+    if https:
+        pool = urllib3.HTTPSConnectionPool(address, port, timeout=budget, cert_reqs="CERT_REQUIRED",
+                                           ca_certs=certifi.where(), server_hostname=host,
+                                           assert_hostname=host, retries=False)
+    else:
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=budget, retries=False)
+    return pool.urlopen("GET", path, headers={"Host": host_header, "User-Agent": "ckanext-sach privacy scan"},
+                        redirect=False, preload_content=False, retries=False)
 
 
 def download(url: str, dest: str, max_bytes: int, timeout: int) -> bool:
-    """Download at most max_bytes (+1 to detect more); True when the whole file fit."""
-    import requests
+    """Download at most max_bytes (+1 to detect more); True when the whole file fit.
 
-    _check_host(url)
-    with requests.get(url, stream=True, timeout=timeout, allow_redirects=False) as resp:
-        if resp.status_code != 200:
-            raise DownloadError(f"HTTP {resp.status_code}")
-        written = 0
-        with open(dest, "wb") as out:
-            for block in resp.iter_content(1 << 16):
-                out.write(block)
-                written += len(block)
-                if written > max_bytes:
-                    return False
-    return True
+    Redirects are followed up to :data:`MAX_REDIRECTS` times, each target checked
+    like the first URL (http/https, public addresses only)."""
+    from urllib.parse import urljoin
+
+    for _ in range(MAX_REDIRECTS + 1):
+        resp = _open(url, timeout)
+        try:
+            if resp.status in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
+                url = urljoin(url, resp.headers["Location"])
+                continue
+            if resp.status != 200:
+                raise DownloadError(f"HTTP {resp.status}")
+            written = 0
+            with open(dest, "wb") as out:
+                for block in resp.stream(1 << 16):
+                    out.write(block)
+                    written += len(block)
+                    if written > max_bytes:
+                        return False
+            return True
+        finally:
+            resp.release_conn()
+    raise DownloadError("Demasiadas redirecciones")
 
 
 def scan_resource(scan_id: str) -> dict[str, Any] | None:
