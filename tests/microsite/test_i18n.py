@@ -58,3 +58,27 @@ def test_english_is_available(app, catalogue):
     body = app.get("/en/gobierno-abierto/participacion").body
     assert "Send a request or comment" in body
     assert "National Transparency Platform" in body
+
+
+SPANISH = re.compile(r"[áéíóúñ¿¡]|\b(el|la|los|las|de|del|que|una?|para|sin|por|con|su|sus)\b", re.I)
+
+
+def test_every_spanish_message_has_an_english_translation():
+    """The extension writes its messages in Spanish (the default locale); the `en`
+    catalogue must translate every one, or the English UI shows Spanish."""
+    import os
+
+    from babel.messages.pofile import read_po
+
+    import ckanext.sach
+
+    po = os.path.join(os.path.dirname(ckanext.sach.__file__), "i18n", "en", "LC_MESSAGES", "ckanext-sach.po")
+    with open(po, "rb") as f:
+        catalog = read_po(f, locale="en")
+    missing = []
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if ids[0] and SPANISH.search(ids[0]) and not all(strings):
+            missing.append(ids[0])
+    assert missing == []
