@@ -22,6 +22,10 @@ Measured, in one process and on the same data:
 - site: this site's endpoints through the WSGI app, ``/catalog/full.ttl`` and
   ``/catalog.ttl?page_size=100``, with a cold cache (Redis entries removed first) and warm.
 
+With ``--only page`` (or by default) it also prints the *floor* of a cold page: the
+time the stock profile's own code takes to build the page's 100 dataset graphs, which the
+site's profile (a subclass) cannot avoid.
+
 Times are the median of ``--repeat`` runs; peak memory is tracemalloc's peak of Python
 allocations during one run (separate run, tracemalloc slows everything). The site's streamed
 body is consumed chunk by chunk, as a client socket would.
@@ -200,6 +204,37 @@ def main() -> None:
               f"{s / res['site cold']['median']:.1f}x; peak memory stock/site "
               f"{res['stock']['peak'] / max(res['site warm']['peak'], 1):.1f}x (warm), "
               f"{res['stock']['peak'] / max(res['site cold']['peak'], 1):.1f}x (cold)")
+
+    if args.only in (None, "page"):
+        page = {run: r for c, run, r in rows if c == "100-dataset page"}
+        floor = stock_mapping_only(flask_app, args.repeat)
+        budget = page["stock"]["median"] / 3 / 100 * 1000
+        print(f"\nfloor of a cold page: stock euro_dcat_ap_3 code alone (graphs of the page's 100 dataset "
+              f"dicts, no search, no serialisation) {floor:.2f} ms/dataset; a 3x cold page leaves "
+              f"{budget:.2f} ms/dataset for everything (search, mapping, writing, cache)")
+
+
+def stock_mapping_only(flask_app: Any, repeat: int) -> float:
+    """Median ms per dataset of ckanext-dcat's ``euro_dcat_ap_3`` building the graphs of the
+    first 100 datasets — the part of a cold page the site profile must run (it calls the
+    stock profile by inheritance)."""
+    import rdflib
+
+    import ckan.plugins.toolkit as tk
+    from ckanext.dcat.processors import RDFSerializer
+
+    with flask_app.test_request_context("/catalog.ttl"):
+        dicts = tk.get_action("package_search")({"ignore_auth": True}, {
+            "q": "name:" + PREFIX + "*", "rows": 100, "sort": "name asc"})["results"]
+        serializer = RDFSerializer(profiles=["euro_dcat_ap_3"])
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for data in dicts:
+                serializer.g = rdflib.Graph()
+                serializer.graph_from_dataset(data)
+            times.append((time.perf_counter() - start) * 1000 / len(dicts))
+    return statistics.median(times)
 
 
 if __name__ == "__main__":
