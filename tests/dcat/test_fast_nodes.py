@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -146,3 +148,29 @@ def test_turtle_writer_output_parses_back_to_the_same_graph(added):
     text = writer.header() + writer.serialize(g)
     parsed = rdflib.Graph().parse(data=text, format="turtle")
     assert isomorphic(parsed, g), text
+
+
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.parametrize("fmt", ["ttl", "rdf", "jsonld"])
+def test_endpoint_documents_carry_the_same_graph_as_the_profile(catalogue, fmt):
+    """The endpoints describe shared nodes (concepts, agents, laws) once per process and
+    write them once per document; parsed, a dataset's document is exactly the graph that
+    ckanext-dcat's own serializer builds with the site's profile."""
+    from ckanext.dcat.processors import RDFSerializer
+
+    from ckanext.sach.dcat import views
+
+    parse = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}[fmt]
+    dicts = serialize.load_dicts([d["id"] for d in catalogue["public"]])
+    assert len(dicts) == 3
+    for data in dicts.values():
+        reference = RDFSerializer(profiles=serialize.effective_profiles())
+        reference.graph_from_dataset(data)
+
+        serializer = serialize.Serializer()
+        fragment = serializer.fragment(data, fmt)
+        assert fragment.shared, "shared nodes are collected, not described inline"
+        texts = [fragment.text, *serialize.SharedNodes(fmt, "test").new(fragment)]
+        document = views.wrap_dataset(serializer, fmt, serialize.joiner(fmt).join(t for t in texts if t))
+        parsed = rdflib.Graph().parse(data=document, format=parse)
+        assert isomorphic(parsed, reference.g), set(reference.g) ^ set(parsed)

@@ -106,6 +106,14 @@ def describe(g: Any, descriptor: tuple) -> None:
         g.add((node, SKOS.inScheme, URIRef(scheme)))
         for lang, text in labels:
             g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+    elif kind == "agent":
+        # ckanext-dcat's own agent mapping, on a placeholder subject, plus the site's typing
+        profile = SachDCATAPProfile(g)
+        holder = BNode()
+        profile._add_agents(holder, {"agent": [dict(descriptor[1])]}, "agent", DCT.publisher)
+        for agent in list(g.objects(holder, DCT.publisher)):
+            g.remove((holder, DCT.publisher, agent))
+            profile._organization(agent)
     elif kind == "a":
         g.add((URIRef(descriptor[1]), RDF.type, URIRef(descriptor[2])))
     elif kind == "scheme":
@@ -145,7 +153,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             self._remove_tree(dataset_ref)
         prepared = self._prepare(dataset_dict)
         super().graph_from_dataset(prepared, dataset_ref)
-        self._dataset_delta(dataset_dict, prepared, dataset_ref)
+        self._dataset_delta(dataset_dict, prepared, dataset_ref, self._shared_agents)
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
         settings = catalogue.settings()
@@ -256,18 +264,32 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 r.pop(key, None)
             resources.append(r)
         d["resources"] = resources
+
+        self._shared_agents: set[str] = set()
+        if getattr(self.g.store, "shared", None) is not None:
+            # The municipality and the dependencias are the agents of every dataset: stock
+            # describes each once per process (see describe()); here it only links them.
+            for key in ("publisher", "creator"):
+                agents = d.get(key) or []
+                if agents and all(a.get("uri") for a in agents):
+                    for agent in agents:
+                        self._shared(("agent", tuple(sorted((k, v) for k, v in agent.items() if v))))
+                    d[key] = [{"uri": a["uri"]} for a in agents]
+                    self._shared_agents.add(key)
         return d
 
     # ------------------------------------------------------------------- delta
-    def _dataset_delta(self, original: dict[str, Any], d: dict[str, Any], ref: URIRef) -> None:
+    def _dataset_delta(self, original: dict[str, Any], d: dict[str, Any], ref: URIRef,
+                       shared_agents: set[str] | frozenset[str] = frozenset()) -> None:
         g = self.g
         vocab = _vocab()
 
         if original.get("name"):
             g.add((ref, SACH.name, Literal(original["name"])))
-        for predicate in (DCT.publisher, DCT.creator):
-            for agent in g.objects(ref, predicate):
-                self._organization(agent)
+        for predicate, key in ((DCT.publisher, "publisher"), (DCT.creator, "creator")):
+            if key not in shared_agents:
+                for agent in g.objects(ref, predicate):
+                    self._organization(agent)
 
         if original.get("frequency"):
             item = vocab.get("frequencies", original["frequency"])
