@@ -397,9 +397,3 @@ def load_dicts(ids: list[str]) -> dict[str, dict[str, Any]]:
         if data.get("state") == "active" and not data.get("private") and data.get("type") == "dataset":
             found[missing] = data
     return found
-
-
-def dataset_document(data: dict[str, Any], fmt: str, serializer: Serializer | None = None) -> str:
-    serializer = serializer or Serializer()
-    return Serializer.document(serializer.dataset_graph(data), fmt)
-

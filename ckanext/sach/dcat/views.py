@@ -21,7 +21,6 @@ import re
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlencode
 
-import flask
 from flask import Blueprint, Response, request, stream_with_context
 
 import ckan.plugins.toolkit as tk
