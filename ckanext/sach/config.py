@@ -111,6 +111,10 @@ def seed_themes_file() -> str:
     return tk.config["ckanext.sach.seed.themes_file"]
 
 
+def temas_editors_assign() -> bool:
+    return tk.config["ckanext.sach.temas.editors_assign"]
+
+
 def privacy_enabled() -> bool:
     return tk.config["ckanext.sach.privacy.enabled"]
 

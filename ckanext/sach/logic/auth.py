@@ -1,4 +1,44 @@
-"""auth of ckanext-sach."""
+"""auth of ckanext-sach.
+
+Temas (CKAN groups) classify the catalogue across dependencias. CKAN lets only
+members of a group add datasets to it; here the editors of a dataset (who may
+``package_update`` it) may also put it in any tema and take it out
+(``ckanext.sach.temas.editors_assign``). Organizations are not affected.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.sach import config as sach_config
+
+__all__: list[str] = ["member_create"]
+
+
+def is_tema(group: model.Group | None) -> bool:
+    return (group is not None and not group.is_organization and group.type == "group"
+            and group.state == "active")
+
+
+def may_classify(context: dict[str, Any], dataset_id: str | None) -> bool:
+    """Whether the context's user may put the dataset in (or out of) temas."""
+    if not sach_config.temas_editors_assign() or not dataset_id:
+        return False
+    try:
+        tk.check_access("package_update", {"user": context.get("user"),
+                                           "auth_user_obj": context.get("auth_user_obj")},
+                        {"id": dataset_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
+
+
+@tk.chained_auth_function
+def member_create(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    # member_delete's auth asks member_create's, so this covers taking a dataset out too
+    if data_dict.get("object_type") == "package":
+        if is_tema(model.Group.get(data_dict.get("id") or "")) and may_classify(context, data_dict.get("object")):
+            return {"success": True}
+    return next_auth(context, data_dict)
