@@ -1,7 +1,8 @@
 """Actions of the personal-data guard.
 
 - ``package_create`` / ``package_update`` (chained): the publication gate of
-  :mod:`ckanext.sach.privacy.guard`.
+  :mod:`ckanext.sach.privacy.guard` (after :func:`ckanext.sach.logic.uploads.check`,
+  which turns files CKAN cannot store there into a 409).
 - ``sach_privacy_review_create``: an officer records the review of a
   dataset's findings (decision, legal basis, reason); it covers every
   blocking scan and sets the dataset's personal-data declaration.
@@ -20,6 +21,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.sach import vocab
+from ckanext.sach.logic import uploads
 
 from . import guard
 from . import model as pmodel
@@ -38,6 +40,7 @@ REASON_MAX = 4000
 
 @tk.chained_action
 def package_create(up_func: Any, context: Context, data_dict: DataDict) -> Any:
+    uploads.check("package_create", data_dict)
     plan = guard.before("package_create", context, data_dict)
     result = up_func(context, data_dict)
     guard.after(plan, result, context)
@@ -46,6 +49,7 @@ def package_create(up_func: Any, context: Context, data_dict: DataDict) -> Any:
 
 @tk.chained_action
 def package_update(up_func: Any, context: Context, data_dict: DataDict) -> Any:
+    uploads.check("package_update", data_dict)
     plan = guard.before("package_update", context, data_dict)
     result = up_func(context, data_dict)
     guard.after(plan, result, context)
