@@ -301,7 +301,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
         for code in original.get("language") or []:
             uri = URIRef(terms.language_uri(code))
             g.add((ref, DCT.language, uri))
-            self._language(uri, code)
+            self._language(code)
 
         self._themes(original, ref)
 
@@ -372,7 +372,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
         for code in settings["languages"]:
             uri = URIRef(terms.language_uri(code))
             g.add((ref, DCT.language, uri))
-            self._language(uri, code)
+            self._language(code)
 
         agent = self._add_agent_to_graph(ref, DCT.publisher, catalogue.municipality_agent())
         self._organization(agent)
@@ -424,7 +424,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
 
     # ----------------------------------------------------------------- helpers
     def _shared(self, descriptor: tuple) -> None:
-        """Describe a node that many datasets share (a concept, a language, a law).
+        """Describe a node that many datasets share (a concept, a language, a law, an agent).
 
         Into the graph, normally. A graph built by the site's DCAT endpoints instead
         collects the descriptors (``DatasetStore.shared``): each description is then
@@ -440,7 +440,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
     def _concept(self, uri: Node, scheme: str, labels: dict[str, str], cls: URIRef | None = None) -> None:
         self._shared(("concept", str(uri), str(scheme), tuple(sorted(labels.items())), str(cls or "")))
 
-    def _language(self, uri: URIRef, code: str) -> None:
+    def _language(self, code: str) -> None:
         self._shared(("language", code))
 
     def _organization(self, agent: Node) -> None:

@@ -105,11 +105,6 @@ class Serializer:
             _bind(g)
         return g
 
-    def dataset_graph(self, dataset_dict: dict[str, Any], bind: bool = True) -> rdflib.Graph:
-        self._rdf.g = self._graph(bind)
-        self._rdf.graph_from_dataset(dataset_dict)
-        return self._rdf.g
-
     def catalog_graph(self, catalog_dict: dict[str, Any]) -> tuple[rdflib.Graph, URIRef]:
         self._rdf.g = self._graph()
         ref = self._rdf.graph_from_catalog(catalog_dict)
@@ -126,7 +121,7 @@ class Serializer:
 
     def fragment(self, dataset_dict: dict[str, Any], fmt: str) -> "Fragment":
         """A dataset's serialisation without the document wrapper, and the shared
-        nodes (concepts, languages, laws) it refers to."""
+        nodes it refers to."""
         turtle_out = FORMATS[fmt][0] == "turtle"
         shared: set[tuple] = set()
         self._rdf.g = g = self._graph(bind=not turtle_out, shared=shared)
@@ -142,8 +137,9 @@ class Fragment(NamedTuple):
     """One dataset's part of a document.
 
     ``shared`` lists the descriptors of the nodes many datasets share (EU authority
-    concepts, languages, transparency obligations): their descriptions are not in
-    ``text`` but written once per document by :class:`SharedNodes`.
+    concepts, languages, media types, transparency obligations, the municipality and
+    the dependencias as agents): their descriptions are not in ``text`` but written
+    once per document by :class:`SharedNodes` (see ``profile.describe``).
     """
 
     text: str
