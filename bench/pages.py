@@ -48,20 +48,7 @@ def _search_bench() -> Any:
 
 
 def load_ckan(args: argparse.Namespace) -> Any:
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    database = args.db.rsplit("/", 1)[-1]
-    if "bench" not in database and not args.force:
-        sys.exit(f"Refusing to wipe database {database!r}: its name must contain 'bench'")
-    conf = load_config(str(args.ini))
-    conf["sqlalchemy.url"] = args.db
-    conf["ckan.redis.url"] = args.redis
-    conf["ckan.plugins"] = PLUGINS
-    conf["ckan.storage_path"] = str(ROOT / ".local" / "bench-storage")
-    conf["ckan.site_url"] = "http://127.0.0.1:5000"
-    app = make_app(conf)
-    return app._wsgi_app if hasattr(app, "_wsgi_app") else app
+    return _search_bench().load_ckan(args, plugins=PLUGINS, **{"ckan.site_url": "http://127.0.0.1:5000"})
 
 
 def migrate() -> None:

@@ -102,7 +102,9 @@ def slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in folded).split())
 
 
-def load_ckan(args: argparse.Namespace) -> Any:
+def load_ckan(args: argparse.Namespace, plugins: str | None = None, **options: str) -> Any:
+    """The Flask app of CKAN on the benchmark's own database (refused unless its name
+    says ``bench``: the benchmarks wipe it). ``bench/pages.py`` uses it too."""
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
@@ -112,10 +114,11 @@ def load_ckan(args: argparse.Namespace) -> Any:
     conf = load_config(str(args.ini))
     conf["sqlalchemy.url"] = args.db
     conf["ckan.redis.url"] = args.redis
-    conf["ckan.plugins"] = args.plugins
+    conf["ckan.plugins"] = plugins or args.plugins
     conf["ckan.storage_path"] = str(ROOT / ".local" / "bench-storage")
+    conf.update(options)
     app = make_app(conf)
-    return app.apps["flask_app"]._wsgi_app if hasattr(app, "apps") else app._wsgi_app
+    return app._wsgi_app if hasattr(app, "_wsgi_app") else app
 
 
 def build_catalogue(count: int, seed: int) -> None:
