@@ -76,8 +76,8 @@ def demo_microsite_command() -> None:
 
 
 @sach.command("dcat-warm", short_help="Build the cached DCAT serialisations that are missing")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["ttl", "rdf", "jsonld"]),
-              help="Formats to build (default: all three).")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["ttl", "rdf", "jsonld", "pod"]),
+              help="Formats to build (default: all; pod = /data.json).")
 def dcat_warm_command(formats: tuple[str, ...]) -> None:
     """Serialise every public dataset that has no up-to-date cached serialisation, so the
     next harvest of /catalog.* is served from the cache. Run it after changing catalogue
@@ -87,7 +87,7 @@ def dcat_warm_command(formats: tuple[str, ...]) -> None:
 
     if not cache.enabled():
         raise click.ClickException("Caché DCAT desactivada (ckanext.sach.dcat.cache_ttl = 0).")
-    result = serialize.warm(listing.iter_rows(), formats or ("ttl", "rdf", "jsonld"),
+    result = serialize.warm(listing.iter_rows(), formats or ("ttl", "rdf", "jsonld", "pod"),
                             catalogue.settings_version())
     for fmt, stats in result.items():
         click.echo(f"{fmt}: {stats['built']} generados, {stats['cached']} ya en caché")

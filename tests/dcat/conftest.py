@@ -55,6 +55,24 @@ def create(user: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return call_action("package_create", context={"user": user["name"]}, **fields)
 
 
+def _run_jobs() -> int:
+    """Run every queued job in this process with a real RQ worker (burst); return how many."""
+    from rq import SimpleWorker
+
+    from ckan.lib import jobs as ckan_jobs
+
+    queue = ckan_jobs.get_queue()
+    count = queue.count
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    return count
+
+
+@pytest.fixture
+def run_jobs() -> Any:
+    """The write-through jobs through a real RQ worker: call it to run what is queued."""
+    return _run_jobs
+
+
 @pytest.fixture
 def catalogue(clean_db: Any, clean_index: Any) -> dict[str, Any]:
     from ckanext.sach.dcat import cache, orgs
@@ -96,6 +114,9 @@ def catalogue(clean_db: Any, clean_index: Any) -> dict[str, Any]:
     deleted = create(sysadmin, **full_dataset(name="eliminado-2019", title="Eliminado 2019",
                                               owner_org=tesoreria["id"]))
     call_action("package_delete", context={"user": sysadmin["name"]}, id=deleted["id"])
+    from ckan.lib import jobs as ckan_jobs
+
+    ckan_jobs.get_queue().empty()  # the fixture's own write-through jobs: tests run what they need
     return {
         "sysadmin": sysadmin, "member": member, "orgs": {"tesoreria": tesoreria, "pc": pc},
         "group": finanzas, "public": public, "private": private, "draft": draft, "deleted": deleted,

@@ -197,7 +197,7 @@ def test_content_negotiation(app: Any, catalogue: dict[str, Any]) -> None:
     assert app.get("/", headers={"Accept": "text/html"}).headers["Content-Type"].startswith("text/html")
 
 
-def test_cache_is_used_and_invalidated(app: Any, catalogue: dict[str, Any]) -> None:
+def test_cache_is_used_and_invalidated(app: Any, catalogue: dict[str, Any], run_jobs: Any) -> None:
     from ckan.lib.redis import connect_to_redis
 
     from ckanext.sach.dcat import cache
@@ -211,23 +211,31 @@ def test_cache_is_used_and_invalidated(app: Any, catalogue: dict[str, Any]) -> N
 
     call_action("package_patch", context={"user": catalogue["sysadmin"]["name"]}, id=budget["id"],
                 title="Presupuesto modificado")
-    assert redis.hget(key, "ttl") is None  # dropped by the dataset hook
+    # the old entry no longer matches the dataset's revision: never served
     assert "Presupuesto modificado" in app.get("/catalog/full.ttl").body
+    assert redis.hget(key, "ttl").decode().startswith(
+        call_action("package_show", id=budget["id"])["metadata_modified"])
 
-    assert app.get("/catalog/full.ttl").body
-    assert redis.hget(key, "ttl") is not None
+    run_jobs()
     call_action("organization_patch", context={"user": catalogue["sysadmin"]["name"]},
                 id=catalogue["orgs"]["tesoreria"]["id"], title="Tesorería Municipal (renombrada)")
-    assert redis.hget(key, "ttl") is None  # dropped by the organization hook
+    # until the rebuild job runs, the previous entry is served; then the new one
+    assert "Tesorería Municipal (renombrada)" not in app.get("/dataset/presupuesto-2024.ttl").body
+    run_jobs()
     g = _graph(app.get("/dataset/presupuesto-2024.ttl").body, "ttl")
     creators = {str(g.value(c, FOAF.name)) for c in g.objects(None, DCT.creator)}
     assert creators == {"Tesorería Municipal (renombrada)"}
 
 
 def test_catalogue_settings_change_rebuilds_output(app: Any, catalogue: dict[str, Any], ckan_config: Any,
-                                                   monkeypatch: Any) -> None:
+                                                   monkeypatch: Any, run_jobs: Any) -> None:
     assert app.get("/dataset/presupuesto-2024.ttl").body
     monkeypatch.setitem(ckan_config, "ckanext.sach.dcat.publisher_uri", "https://sach.gob.mx/ayuntamiento")
+    # served warm from the previous entry while the first request queues the rebuild …
+    stale = app.get("/dataset/presupuesto-2024.ttl")
+    assert "stale=1" in stale.headers["X-DCAT-Entries"]
+    assert run_jobs() >= 1
+    # … which writes the new settings into every entry
     g = _graph(app.get("/dataset/presupuesto-2024.ttl").body, "ttl")
     assert {str(p) for p in g.objects(None, DCT.publisher)} == {"https://sach.gob.mx/ayuntamiento"}
 

@@ -1,6 +1,8 @@
 """Chained actions.
 
-- Organization changes drop the cached DCAT output of the organization's datasets.
+- Changes of dependencias (organizations) and temas (groups) rebuild every cached DCAT
+  and data.json entry in a background job (every entry depends on them: agents, themes,
+  the settings version); the previous entries are served until then.
 - ckanext-dcat's own RDF actions (reachable through the Action API) follow the site's
   export rules: only public, active datasets of type ``dataset``.
 """
@@ -10,26 +12,59 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sach.dcat import cache, listing
+from ckanext.sach.dcat import jobs, listing
 
 __all__ = [
-    "organization_update", "organization_delete",
+    "organization_create", "organization_update", "organization_delete", "organization_patch",
+    "group_create", "group_update", "group_delete", "group_patch",
     "dcat_dataset_show", "dcat_catalog_show", "dcat_catalog_search"
 ]
 
 
+def _rebuilding(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    result = next_action(context, data_dict)  # committed by the action
+    jobs.settings_changed()
+    return result
+
+
+@tk.chained_action
+def organization_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _rebuilding(next_action, context, data_dict)
+
+
 @tk.chained_action
 def organization_update(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    result = next_action(context, data_dict)
-    cache.invalidate_organization((result or {}).get("id") or data_dict.get("id"))
-    return result
+    return _rebuilding(next_action, context, data_dict)
+
+
+@tk.chained_action
+def organization_patch(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
 def organization_delete(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    result = next_action(context, data_dict)
-    cache.invalidate_organization(data_dict.get("id"))
-    return result
+    return _rebuilding(next_action, context, data_dict)
+
+
+@tk.chained_action
+def group_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _rebuilding(next_action, context, data_dict)
+
+
+@tk.chained_action
+def group_update(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _rebuilding(next_action, context, data_dict)
+
+
+@tk.chained_action
+def group_patch(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _rebuilding(next_action, context, data_dict)
+
+
+@tk.chained_action
+def group_delete(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action

@@ -36,25 +36,110 @@ def enabled() -> bool:
 
 def get_many(keys: list[tuple[str, str]], field: str) -> list[str | None]:
     """For ``[(id, version)]`` return the cached fragment or None, in order."""
+    return [value if state == FRESH else None for value, state, _ in lookup(keys, field, stale=False)]
+
+
+FRESH, STALE, MISS = "fresh", "stale", "miss"
+
+
+def lookup(keys: list[tuple[str, str]], field: str,
+           stale: bool = True) -> list[tuple[str | None, str, str | None]]:
+    """For ``[(id, version)]`` return ``(value, state, stored_version)`` in order.
+
+    ``state`` is ``fresh`` (built for this version), ``stale`` (built for this very
+    dataset revision under older catalogue settings — served while the background
+    rebuild replaces it, see :mod:`ckanext.sach.dcat.jobs`; only when ``stale``) or
+    ``miss``. Redis errors make every key a miss: the cache is optional.
+    """
     if not keys or not enabled():
-        return [None] * len(keys)
+        return [(None, MISS, None)] * len(keys)
     try:
         redis = connect_to_redis()
         pipe = redis.pipeline(transaction=False)
         for dataset_id, _ in keys:
             pipe.hget(_key(dataset_id), field)
         results = pipe.execute()
-    except Exception as e:  # Redis down: serve uncached rather than fail
+    except Exception as e:  # Redis down or restarting: serve uncached rather than fail
         log.warning("DCAT cache unavailable: %s", e)
-        return [None] * len(keys)
-    out: list[str | None] = []
+        return [(None, MISS, None)] * len(keys)
+    out: list[tuple[str | None, str, str | None]] = []
     for (_, version), raw in zip(keys, results):
         if raw is None:
-            out.append(None)
+            out.append((None, MISS, None))
             continue
         stored, _, value = raw.decode().partition(_SEP)
-        out.append(value if stored == version else None)
+        if stored == version:
+            out.append((value, FRESH, stored))
+        elif stale and stored.partition("|")[0] == version.partition("|")[0]:
+            out.append((value, STALE, stored))
+        else:
+            out.append((None, MISS, None))
     return out
+
+
+# ----------------------------------------------------------------- counters
+STATS_KEY = "sach:dcat:stats"
+
+
+def count(**counts: int) -> None:
+    """Add to the served-entry counters (``built`` = a cold entry built inside a request)."""
+    counts = {k: v for k, v in counts.items() if v}
+    if not counts:
+        return
+    try:
+        pipe = connect_to_redis().pipeline(transaction=False)
+        for name, value in counts.items():
+            pipe.hincrby(STATS_KEY, name, value)
+        pipe.execute()
+    except Exception as e:
+        log.warning("DCAT cache unavailable: %s", e)
+
+
+def stats() -> dict[str, int]:
+    """Counters since the last :func:`reset_stats`: fresh, stale and built entries served."""
+    raw = connect_to_redis().hgetall(STATS_KEY)
+    return {k.decode(): int(v) for k, v in raw.items()}
+
+
+def reset_stats() -> None:
+    connect_to_redis().delete(STATS_KEY)
+
+
+# ------------------------------------------------------- settings versions
+READY_KEY = "sach:dcat:ready"
+SEEN_PREFIX = "sach:dcat:seen:"
+
+
+def version_seen(version: str) -> float | None:
+    """When this settings version was first served (epoch seconds); None if Redis is down."""
+    import time
+
+    try:
+        redis = connect_to_redis()
+        key = SEEN_PREFIX + version
+        redis.set(key, repr(time.time()), nx=True, ex=90 * 86400)
+        raw = redis.get(key)
+        return float(raw) if raw else None
+    except Exception as e:
+        log.warning("DCAT cache unavailable: %s", e)
+        return None
+
+
+def ready_version() -> str | None:
+    """The settings version whose entries the last full rebuild finished."""
+    try:
+        raw = connect_to_redis().get(READY_KEY)
+    except Exception as e:
+        log.warning("DCAT cache unavailable: %s", e)
+        return None
+    return raw.decode() if raw else None
+
+
+def set_ready(version: str) -> None:
+    try:
+        connect_to_redis().set(READY_KEY, version)
+    except Exception as e:
+        log.warning("DCAT cache unavailable: %s", e)
 
 
 def put_many(entries: list[tuple[str, str, str, str]]) -> None:
@@ -101,14 +186,17 @@ def invalidate_organization(org_id: str | None) -> None:
 
 
 def clear() -> int:
-    """Remove every DCAT entry (used by tests and the benchmark's cold runs)."""
+    """Remove every DCAT entry, counter and rebuild marker (tests, the benchmark's cold runs)."""
     redis = connect_to_redis()
-    keys = list(redis.scan_iter(PREFIX + "*", count=1000))
+    keys = list(redis.scan_iter("sach:dcat:*", count=1000))
     for start in range(0, len(keys), 1000):
         redis.delete(*keys[start:start + 1000])
     return len(keys)
 
 
 def on_dataset_change(event: str, context: Any, pkg_dict: dict[str, Any]) -> None:
-    """Hook for :func:`ckanext.sach.hooks.after_dataset_change`."""
-    invalidate_dataset((pkg_dict or {}).get("id"))
+    """Hook for :func:`ckanext.sach.hooks.after_dataset_change`: the dataset's entries are
+    rebuilt by a background job once the change commits (write-through)."""
+    from ckanext.sach.dcat import jobs
+
+    jobs.after_commit_rebuild((pkg_dict or {}).get("id"))

@@ -86,7 +86,8 @@ def profiles() -> list[str]:
 
 # Bump when the profile's output or the cached value's layout changes, so cached
 # serialisations are rebuilt. 2: fragments carry their shared-node descriptors.
-OUTPUT_VERSION = "2"
+# 3: no dct:issued fallback, formats without an EU file type kept.
+OUTPUT_VERSION = "3"
 
 
 @functools.lru_cache(maxsize=1)
@@ -95,6 +96,11 @@ def _vocab_digest() -> str:
 
     data = {name: vocab.items(name) for name in ("frequencies", "sectors", "places", "languages", "obligations")}
     return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def forget() -> None:
+    """Forget what this process keeps of the vocabularies (after they change)."""
+    _vocab_digest.cache_clear()
 
 
 def taxonomy_version() -> str:

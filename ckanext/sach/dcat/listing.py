@@ -82,7 +82,10 @@ def summary(since: dt.datetime | None = None) -> tuple[int, dt.datetime | None, 
 
 
 def find(id_or_name: str) -> Row | None:
-    """The dataset if it is public, active and of type ``dataset``; else None."""
+    """The dataset if it is public, active and of type ``dataset``; else None (also for
+    keys no dataset can have: PostgreSQL refuses NUL bytes in text)."""
+    if not isinstance(id_or_name, str) or not id_or_name or len(id_or_name) > 100 or "\x00" in id_or_name:
+        return None
     result = model.Session.execute(sa_text(
         f"SELECT p.id, p.name, p.metadata_created, p.metadata_modified FROM package p "
         f"WHERE (p.id = :key OR p.name = :key) AND {PUBLIC}"), {"key": id_or_name}).first()

@@ -78,9 +78,9 @@ def dataset(data: dict[str, Any]) -> dict[str, Any]:
     places = [p for p in data.get("spatial_coverage") or [] if isinstance(p, dict) and p.get("place")]
     if places:
         out["spatial"] = "; ".join(p.get("text") or _label("places", p["place"]) for p in places)
-    temporal = [t for t in data.get("temporal_coverage") or [] if isinstance(t, dict) and t.get("start")]
-    if temporal:
-        out["temporal"] = f"{temporal[0]['start']}/{temporal[0].get('end') or temporal[0]['start']}"
+    period = temporal(data.get("temporal_coverage") or [])
+    if period:
+        out["temporal"] = period
     freq = periodicity(data.get("frequency"))
     if freq:
         out["accrualPeriodicity"] = freq
@@ -134,40 +134,83 @@ def head() -> str:
     )
 
 
-def document(rows: Iterable[Any], version: str, batch: int = 200) -> Iterator[str]:
-    yield head()
-    first = True
-    chunk: list[Any] = []
+def entries(rows: Iterable[Any], version: str, batch: int = 200, stats: dict[str, int] | None = None,
+            stale: bool = False, served: list[str] | None = None) -> Iterator[str]:
+    """The JSON text of each row's POD dataset object, from the cache or built (field ``pod``);
+    ``stats``, ``stale`` and ``served`` as in :func:`ckanext.sach.dcat.serialize.fragments`."""
+    stats = stats if stats is not None else {}
 
     def flush(chunk: list[Any]) -> Iterator[str]:
         keys = [(r.id, serialize.dataset_version(r, version)) for r in chunk]
-        cached = cache.get_many(keys, "pod")
-        missing = [r.id for r, hit in zip(chunk, cached) if hit is None]
+        found = cache.lookup(keys, "pod", stale=stale)
+        missing = [r.id for r, (_, state, _) in zip(chunk, found) if state == cache.MISS]
         dicts = serialize.load_dicts(missing) if missing else {}
         out, fresh = [], []
-        for r, hit, (_, ver) in zip(chunk, cached, keys):
-            if hit is None:
+        for r, (hit, state, stored), (_, ver) in zip(chunk, found, keys):
+            if state == cache.MISS:
                 data = dicts.get(r.id)
                 if data is None:
                     continue
                 hit = json.dumps(dataset(data), ensure_ascii=False)
                 fresh.append((r.id, ver, "pod", hit))
+                stats["built"] = stats.get("built", 0) + 1
+                stored = ver
+            else:
+                name = "cached" if state == cache.FRESH else "stale"
+                stats[name] = stats.get(name, 0) + 1
+            if served is not None:
+                served.append(stored)
             out.append(hit)
         cache.put_many(fresh)
         yield from out
 
-    def emit(chunk: list[Any]) -> Iterator[str]:
-        nonlocal first
-        for entry in flush(chunk):
-            yield ("" if first else ",\n") + entry
-            first = False
-
+    chunk: list[Any] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= batch:
-            yield from emit(chunk)
+            yield from flush(chunk)
             chunk = []
     if chunk:
-        yield from emit(chunk)
+        yield from flush(chunk)
+
+
+def document(rows: Iterable[Any], version: str, batch: int = 200, stats: dict[str, int] | None = None,
+             stale: bool = False, served: list[str] | None = None) -> Iterator[str]:
+    yield head()
+    first = True
+    for entry in entries(rows, version, batch, stats, stale, served):
+        yield ("" if first else ",\n") + entry
+        first = False
     yield "\n]\n}\n"
 
+
+def temporal(periods: Iterable[Any]) -> str | None:
+    """ISO 8601 interval enclosing every declared period; ``start/..`` when one is open-ended
+    (ISO 8601-2's open end), ``../end`` when one has no start."""
+    starts, ends, open_start, open_end = [], [], False, False
+    for period in periods:
+        if not isinstance(period, dict) or not (period.get("start") or period.get("end")):
+            continue
+        if period.get("start"):
+            starts.append(str(period["start"]))
+        else:
+            open_start = True
+        if period.get("end"):
+            ends.append(str(period["end"]))
+        else:
+            open_end = True
+    if not starts and not ends:
+        return None
+    start = ".." if open_start or not starts else min(starts, key=lambda v: _sort_key(v, "-01-01"))
+    end = ".." if open_end or not ends else max(ends, key=lambda v: _sort_key(v, "-12-31"))
+    return f"{start}/{end}"
+
+
+def _sort_key(value: str, pad: str) -> str:
+    """ISO dates and date-times sort as text once completed to a full date (a year or a
+    month counts from its first day as a start, to its last as an end)."""
+    value = value.strip().replace(" ", "T")
+    date, _, time = value.partition("T")
+    if len(date) in (4, 7):
+        date += pad[len(date) - 4:]
+    return date + "T" + (time or ("00:00:00" if pad == "-01-01" else "23:59:59"))

@@ -286,6 +286,9 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
 
         if original.get("name"):
             g.add((ref, SACH.name, Literal(original["name"])))
+        if not original.get("issued"):
+            # stock falls back to metadata_created: a publication date nobody gave
+            g.remove((ref, DCT.issued, None))
         for predicate, key in ((DCT.publisher, "publisher"), (DCT.creator, "creator")):
             if key not in shared_agents:
                 for agent in g.objects(ref, predicate):
@@ -344,6 +347,10 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 originals[res["id"]] = res
         for dist in list(g.objects(ref, DCAT.distribution)):
             res = originals.get(str(dist)) or originals.get(str(dist).rsplit("/", 1)[-1]) or {}
+            # Every format reaches the RDF: the EU file type where one exists, the IANA
+            # media type where one is known (stock harvesters turn it back into a label);
+            # DCAT-AP's vocabulary shapes allow nothing else in dct:format, so a format
+            # with neither is kept as given in sach:format.
             fmt = terms.format_entry(res.get("format"))
             if fmt:
                 node = uri_or_literal(terms.AUTH_FILE_TYPE + fmt["eu"])
@@ -356,6 +363,10 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 g.add((dist, DCAT.mediaType, node))
                 if isinstance(node, URIRef):
                     self._shared(("a", str(node), str(DCT.MediaType)))
+            if not fmt and res.get("format") and str(res["format"]).strip():
+                g.add((dist, SACH.format, Literal(str(res["format"]).strip())))
+            if not res.get("issued"):  # stock falls back to the resource's creation
+                g.remove((dist, DCT.issued, None))
             for lic in list(g.objects(dist, DCT.license)):
                 self._licence(lic, original)
             availability = URIRef(terms.AUTH + "planned-availability/STABLE")
@@ -600,6 +611,9 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             fmt = self._object(dist, DCT["format"])
             if isinstance(fmt, URIRef):
                 res["format"] = terms.format_label(str(fmt).rsplit("/", 1)[-1]) or res.get("format")
+            given = self._object(dist, SACH.format)
+            if given is not None and not isinstance(fmt, URIRef):
+                res["format"] = str(given)
             media = self._object(dist, DCAT.mediaType)
             if isinstance(media, URIRef) and str(media).startswith(terms.IANA):
                 res["mimetype"] = str(media)[len(terms.IANA):]

@@ -299,12 +299,16 @@ def _add_paging(g: rdflib.Graph, paging: dict[str, Any]) -> None:
 
 # ------------------------------------------------------------------ fragments
 def fragments(rows: Iterable[Any], fmt: str, version: str, serializer: Serializer | None = None,
-              batch: int = 200, stats: dict[str, int] | None = None) -> Iterator[tuple[Any, Fragment]]:
+              batch: int = 200, stats: dict[str, int] | None = None,
+              stale: bool = False, served: list[str] | None = None) -> Iterator[tuple[Any, Fragment]]:
     """Yield ``(row, fragment)`` for listing rows, from the cache or freshly serialised.
 
     Rows come from :mod:`ckanext.sach.dcat.listing` (id, name, modified…). Misses
     are loaded in batches from the search index (one query per batch). ``stats``,
-    when given, counts ``cached`` and ``built`` fragments.
+    when given, counts ``cached``, ``stale`` and ``built`` fragments. With ``stale``,
+    an entry built for the same dataset revision under older settings is served
+    (see :mod:`ckanext.sach.dcat.jobs`); ``served`` collects the version of every
+    fragment yielded (for validators).
     """
     field = CACHE_FIELD[fmt]
     serializer = serializer or Serializer()
@@ -313,24 +317,29 @@ def fragments(rows: Iterable[Any], fmt: str, version: str, serializer: Serialize
     for row in rows:
         chunk.append(row)
         if len(chunk) >= batch:
-            yield from _chunk(chunk, fmt, field, version, serializer, stats)
+            yield from _chunk(chunk, fmt, field, version, serializer, stats, stale, served)
             chunk = []
     if chunk:
-        yield from _chunk(chunk, fmt, field, version, serializer, stats)
+        yield from _chunk(chunk, fmt, field, version, serializer, stats, stale, served)
 
 
 def warm(rows: Iterable[Any], formats: Iterable[str], version: str) -> dict[str, dict[str, int]]:
     """Build and cache the fragments of ``rows`` that are not cached, per format.
 
-    For ``ckan sach dcat-warm``: run after catalogue settings, dependencias, temas or
-    vocabularies change (every entry turns cold then) or from cron before harvests.
+    For ``ckan sach dcat-warm`` (``pod`` = the data.json entries). The write-through
+    jobs (:mod:`ckanext.sach.dcat.jobs`) normally leave nothing for it to do; operators
+    keep it for a cache emptied by a Redis restart, or from cron before harvests.
     """
+    from ckanext.sach.dcat import pod
+
     rows = list(rows)
     serializer = Serializer()
     out = {}
     for fmt in formats:
         stats = {"cached": 0, "built": 0}
-        for _ in fragments(rows, fmt, version, serializer, stats=stats):
+        entries = (pod.entries(rows, version, stats=stats) if fmt == "pod"
+                   else fragments(rows, fmt, version, serializer, stats=stats))
+        for _ in entries:
             pass
         out[fmt] = stats
     return out
@@ -341,24 +350,29 @@ def dataset_version(row: Any, version: str) -> str:
 
 
 def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Serializer,
-           stats: dict[str, int]) -> Iterator[tuple[Any, Fragment]]:
+           stats: dict[str, int], stale: bool = False,
+           served: list[str] | None = None) -> Iterator[tuple[Any, Fragment]]:
     keys = [(row.id, dataset_version(row, version)) for row in rows]
-    cached = cache.get_many(keys, field)
-    missing = [row.id for row, hit in zip(rows, cached) if hit is None]
+    found = cache.lookup(keys, field, stale=stale)
+    missing = [row.id for row, (_, state, _) in zip(rows, found) if state == cache.MISS]
     dicts = load_dicts(missing) if missing else {}
     fresh: list[tuple[str, str, str, str]] = []
     out: list[tuple[Any, Fragment]] = []
-    for row, hit, (_, ver) in zip(rows, cached, keys):
-        if hit is None:
+    for row, (hit, state, stored), (_, ver) in zip(rows, found, keys):
+        if state == cache.MISS:
             data = dicts.get(row.id)
             if data is None:  # vanished between listing and loading
                 continue
             fragment = serializer.fragment(data, fmt)
             fresh.append((row.id, ver, field, fragment.pack()))
             stats["built"] = stats.get("built", 0) + 1
+            stored = ver
         else:
             fragment = Fragment.unpack(hit)
-            stats["cached"] = stats.get("cached", 0) + 1
+            name = "cached" if state == cache.FRESH else "stale"
+            stats[name] = stats.get(name, 0) + 1
+        if served is not None:
+            served.append(stored)
         out.append((row, fragment))
     if fresh:
         cache.put_many(fresh)

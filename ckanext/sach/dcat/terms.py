@@ -120,7 +120,30 @@ def media_type(mimetype: str | None, label: str | None) -> str | None:
         if "/" in value and not value.startswith("http"):
             return value
     entry = format_entry(label)
-    return entry.get("iana") if entry else None
+    if entry:
+        return entry.get("iana")
+    return _guess_media_type(label)
+
+
+@functools.lru_cache(maxsize=512)
+def _guess_media_type(label: str | None) -> str | None:
+    """A registered media type for a format label not in formats.yaml: the site's
+    format vocabulary first, then the extension table of Python's ``mimetypes``
+    (unregistered ``x-`` types are not IANA media types and are left out)."""
+    if not label or not label.strip():
+        return None
+    from ckanext.sach import vocab
+
+    wanted = label.strip().lstrip(".").upper()
+    for item in vocab.items("formats"):
+        if str(item.get("value", "")).upper() == wanted and item.get("mimetype"):
+            return item["mimetype"]
+    import mimetypes
+
+    guess, _ = mimetypes.guess_type("file." + wanted.lower(), strict=True)
+    if guess and "/x-" not in guess and "/" in guess:
+        return guess
+    return None
 
 
 def eu_theme_uris(sector: dict[str, Any] | None) -> list[str]:

@@ -1,7 +1,7 @@
 """DCAT endpoints of the site: the URLs ckanext-dcat offers, served with caching and stable paging.
 
 ``/catalog.{ttl,n3,rdf,xml,jsonld}``      a page of the catalogue (hydra paging)
-``/catalog/full.{…}``                    the whole catalogue, streamed
+``/catalog/full.{…}``                    the whole catalogue
 ``/dataset/<id>.{…}``                    one dataset
 ``/catalog/withdrawn.json``              datasets deleted or made private since a date
 ``/data.json``                           the catalogue as DCAT-US 1.1 (Project Open Data)
@@ -18,23 +18,25 @@ import hashlib
 import json
 import math
 import re
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, request
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.utils import catalog_uri, dataset_uri, parse_accept_header
 
 from ckanext.sach import config as sach_config
-from ckanext.sach.dcat import catalogue, listing, pod, serialize
+from ckanext.sach.dcat import cache, catalogue, jobs, listing, pod, serialize
 
 __all__ = ["get_blueprints"]
 
 sach_dcat = Blueprint("sach_dcat", __name__)
 
 _DATASET_PATH = re.compile(r"^/dataset/([^/.]+)/?$")
+#: what a dataset id or name can be (CKAN names: 2–100 of a-z0-9-_; ids: UUIDs)
+_DATASET_KEY = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 def get_blueprints() -> list[Blueprint]:
@@ -103,9 +105,44 @@ def _page_url(params: dict[str, Any]) -> str:
     return base + ("?" + urlencode(clean) if clean else "")
 
 
-def _stream(parts: Iterable[str]) -> Iterator[bytes]:
-    for part in parts:
-        yield part.encode("utf-8")
+class Body:
+    """A document built completely before the response is returned.
+
+    Nothing is streamed: CKAN removes the request's database session before a
+    streamed body runs, and a body that queried the database (cold entries read
+    from the search index) then left its connection checked out, "idle in
+    transaction". Building first keeps every query inside the request; cached
+    entries make this cheap (cold ones are rare since the write-through jobs).
+    """
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.stats: dict[str, int] = {}
+        self.served: list[str] = []
+        self.text = ""
+
+    def finish(self) -> None:
+        cache.count(**self.stats)
+        if self.stats.get("stale") or cache.ready_version() != self.version:
+            jobs.ensure_rebuild_all(self.version)
+
+    def last_modified(self, *values: dt.datetime | None) -> dt.datetime | None:
+        """Latest of ``values`` and, once every entry served is of the current settings,
+        when those settings were first served (so a client that saw the old entries
+        by date sees the new ones as modified)."""
+        extra = []
+        if not self.stats.get("stale"):
+            seen = cache.version_seen(self.version)
+            if seen is not None:
+                extra.append(dt.datetime.fromtimestamp(seen, dt.timezone.utc).replace(tzinfo=None))
+        return _latest(*values, *extra)
+
+    def response(self, mimetype: str) -> Response:
+        response = Response(self.text, mimetype=mimetype)
+        response.headers["X-DCAT-Entries"] = (
+            f"cached={self.stats.get('cached', 0)}, stale={self.stats.get('stale', 0)}, "
+            f"built={self.stats.get('built', 0)}")
+        return response
 
 
 # -------------------------------------------------------------- catalogue
@@ -129,48 +166,46 @@ def _catalog_page(fmt: str) -> Response:
         rows = listing.rows(since=since, limit=size, offset=(page - 1) * size)
 
     version = catalogue.settings_version()
+    keep = {"modified_since": args.get("modified_since"), "page_size": args.get("page_size")}
+    paging: dict[str, Any] = {
+        "count": count,
+        "items_per_page": size,
+        "current": _page_url({**keep, "page": page if page > 1 or cursor else None, "cursor": cursor}),
+        "first": _page_url(keep),
+        "last": _page_url({**keep, "page": last_page if last_page > 1 else None}),
+    }
+    if page > 1:
+        paging["previous"] = _page_url({**keep, "page": page - 1 if page > 2 else None})
+    if len(rows) == size and page < last_page:
+        paging["next"] = _page_url({**keep, "page": page + 1, "cursor": listing.encode_cursor(rows[-1])})
+    body = _rdf_body(fmt, rows, version, paging, latest)
     etag = _digest("page", version, fmt, since, size, page, cursor, count, digest,
-                   [(r.id, r.metadata_modified) for r in rows])
-    modified = _latest(latest, _last_activity())
-
-    def build() -> Response:
-        keep = {"modified_since": args.get("modified_since"), "page_size": args.get("page_size")}
-        paging: dict[str, Any] = {
-            "count": count,
-            "items_per_page": size,
-            "current": _page_url({**keep, "page": page if page > 1 or cursor else None, "cursor": cursor}),
-            "first": _page_url(keep),
-            "last": _page_url({**keep, "page": last_page if last_page > 1 else None}),
-        }
-        if page > 1:
-            paging["previous"] = _page_url({**keep, "page": page - 1 if page > 2 else None})
-        if len(rows) == size and page < last_page:
-            paging["next"] = _page_url({**keep, "page": page + 1, "cursor": listing.encode_cursor(rows[-1])})
-        return _rdf_response(fmt, rows, version, paging, latest)
-
-    return _conditional(etag, modified, build)
+                   [(r.id, r.metadata_modified) for r in rows], body.served)
+    modified = body.last_modified(latest, _last_activity())
+    return _conditional(etag, modified, lambda: body.response(serialize.FORMATS[fmt][1]))
 
 
-def _rdf_response(fmt: str, rows: Iterable[listing.Row], version: str,
-                  paging: dict[str, Any] | None, latest: dt.datetime | None) -> Response:
+def _rdf_body(fmt: str, rows: Iterable[listing.Row], version: str,
+              paging: dict[str, Any] | None, latest: dt.datetime | None) -> Body:
     serializer = serialize.Serializer()
     catalog_dict = {"modified": latest.isoformat() if latest else None}
     head, catalog_ref = serialize.header(serializer, fmt, catalog_dict, paging, version)
-
-    def parts() -> Iterator[str]:
-        yield head
-        jsonld = serialize.FORMATS[fmt][0] == "json-ld"
-        shared = serialize.SharedNodes(fmt, version)
-        for row, fragment in serialize.fragments(rows, fmt, version, serializer):
-            link = serialize.link(catalog_ref, dataset_uri({"id": row.id}), fmt)
-            texts = [fragment.text, *shared.new(fragment)]
-            if jsonld:
-                yield ",\n" + link + "".join(",\n" + text for text in texts if text)
-            else:
-                yield link + "".join(texts)
-        yield serialize.footer(fmt)
-
-    return Response(stream_with_context(_stream(parts())), mimetype=serialize.FORMATS[fmt][1])
+    body = Body(version)
+    parts = [head]
+    jsonld = serialize.FORMATS[fmt][0] == "json-ld"
+    shared = serialize.SharedNodes(fmt, version)
+    for row, fragment in serialize.fragments(rows, fmt, version, serializer, stats=body.stats,
+                                             stale=True, served=body.served):
+        link = serialize.link(catalog_ref, dataset_uri({"id": row.id}), fmt)
+        texts = [fragment.text, *shared.new(fragment)]
+        if jsonld:
+            parts.append(",\n" + link + "".join(",\n" + text for text in texts if text))
+        else:
+            parts.append(link + "".join(texts))
+    parts.append(serialize.footer(fmt))
+    body.text = "".join(parts)
+    body.finish()
+    return body
 
 
 @sach_dcat.route("/catalog.<_format>")
@@ -190,29 +225,30 @@ def read_full_catalog(_format: str) -> Response:
         return _error(400, str(e))
     count, latest, digest = listing.summary(since)
     version = catalogue.settings_version()
-    etag = _digest("full", version, fmt, since, count, digest)
-    return _conditional(etag, _latest(latest, _last_activity()),
-                        lambda: _rdf_response(fmt, listing.iter_rows(since), version, None, latest))
+    body = _rdf_body(fmt, list(listing.iter_rows(since)), version, None, latest)
+    etag = _digest("full", version, fmt, since, count, digest, body.served)
+    return _conditional(etag, body.last_modified(latest, _last_activity()),
+                        lambda: body.response(serialize.FORMATS[fmt][1]))
 
 
 # ----------------------------------------------------------------- dataset
 def _dataset_response(id_or_name: str, fmt: str) -> Response:
-    row = listing.find(id_or_name)
+    row = listing.find(id_or_name) if _DATASET_KEY.match(id_or_name or "") else None
     if row is None:
         return _error(404, "Conjunto de datos no encontrado")
     version = catalogue.settings_version()
-    etag = _digest("dataset", version, fmt, row.id, row.metadata_modified)
-
-    def build() -> Response:
-        serializer = serialize.Serializer()
-        fragment = next((f for _, f in serialize.fragments([row], fmt, version, serializer)), None)
-        if fragment is None:
-            return _error(404, "Conjunto de datos no encontrado")
-        texts = [fragment.text, *serialize.SharedNodes(fmt, version).new(fragment)]
-        body = serialize.joiner(fmt).join(text for text in texts if text)
-        return Response(wrap_dataset(serializer, fmt, body), mimetype=serialize.FORMATS[fmt][1])
-
-    return _conditional(etag, row.metadata_modified, build)
+    serializer = serialize.Serializer()
+    body = Body(version)
+    fragment = next((f for _, f in serialize.fragments([row], fmt, version, serializer, stats=body.stats,
+                                                       stale=True, served=body.served)), None)
+    if fragment is None:
+        return _error(404, "Conjunto de datos no encontrado")
+    texts = [fragment.text, *serialize.SharedNodes(fmt, version).new(fragment)]
+    body.text = wrap_dataset(serializer, fmt, serialize.joiner(fmt).join(text for text in texts if text))
+    body.finish()
+    etag = _digest("dataset", version, fmt, row.id, row.metadata_modified, body.served)
+    return _conditional(etag, body.last_modified(row.metadata_modified),
+                        lambda: body.response(serialize.FORMATS[fmt][1]))
 
 
 def wrap_dataset(serializer: serialize.Serializer, fmt: str, fragment: str) -> str:
@@ -249,8 +285,12 @@ def withdrawn() -> Response:
         item["uri"] = dataset_uri({"id": item["id"]})
     body = {"since": since.isoformat(), "count": len(items), "datasets": items}
     etag = _digest("withdrawn", body)
-    return _conditional(etag, None, lambda: Response(json.dumps(body, ensure_ascii=False),
-                                                     mimetype="application/json"))
+    # the latest withdrawal listed; with none, the latest of the site (or the start of
+    # the window): nothing this feed could list changed after it
+    changed = [dt.datetime.fromisoformat(item["changed"]) for item in items]
+    modified = _latest(*changed) or _last_activity() or since
+    return _conditional(etag, modified, lambda: Response(json.dumps(body, ensure_ascii=False),
+                                                         mimetype="application/json"))
 
 
 # --------------------------------------------------------------- data.json
@@ -258,13 +298,13 @@ def withdrawn() -> Response:
 def data_json() -> Response:
     count, latest, digest = listing.summary(None)
     version = catalogue.settings_version()
-    etag = _digest("pod", version, count, digest)
-
-    def build() -> Response:
-        return Response(stream_with_context(_stream(pod.document(listing.iter_rows(), version))),
-                        mimetype="application/json")
-
-    return _conditional(etag, _latest(latest, _last_activity()), build)
+    body = Body(version)
+    body.text = "".join(pod.document(list(listing.iter_rows()), version, stats=body.stats,
+                                     stale=True, served=body.served))
+    body.finish()
+    etag = _digest("pod", version, count, digest, body.served)
+    return _conditional(etag, body.last_modified(latest, _last_activity()),
+                        lambda: body.response("application/json"))
 
 
 # ------------------------------------------------------- content negotiation
