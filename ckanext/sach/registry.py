@@ -6,11 +6,13 @@ other's files.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
 ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action", "ckanext.sach.dcat.actions",
-                  "ckanext.sach.privacy.action", "ckanext.sach.coverage.action"]
+                  "ckanext.sach.privacy.action", "ckanext.sach.coverage.action",
+                  "ckanext.sach.logic.guards", "ckanext.sach.logic.hidden"]
 AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth",
                 "ckanext.sach.privacy.auth", "ckanext.sach.coverage.auth"]
 HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext.sach.dcat.helpers",
@@ -25,8 +27,30 @@ def _public(modules: list[str]) -> dict[str, Any]:
     for name in modules:
         module = importlib.import_module(name)
         for attr in getattr(module, "__all__", []):
-            found[attr] = getattr(module, attr)
+            value = getattr(module, attr)
+            found[attr] = _chain(found[attr], value) if attr in found else value
     return found
+
+
+_CHAIN_MARKS = ("chained_action", "chained_auth_function")
+
+
+def _chain(inner: Any, outer: Any) -> Any:
+    """Two modules chaining the same action (or auth function): ``outer`` (the module listed
+    later) runs first and calls ``inner``, which calls CKAN's function."""
+    mark = next((m for m in _CHAIN_MARKS if getattr(inner, m, False) and getattr(outer, m, False)), None)
+    if mark is None:
+        raise ValueError(f"{getattr(outer, '__name__', outer)!r} is registered twice and is not chained")
+
+    def chained(next_func: Any, *args: Any) -> Any:
+        return outer(functools.partial(inner, next_func), *args)
+
+    for source in (inner, outer):
+        for key, value in source.__dict__.items():
+            setattr(chained, key, value)
+    chained.__name__ = getattr(outer, "__name__", "chained")
+    chained.__doc__ = outer.__doc__ or inner.__doc__
+    return chained
 
 
 def actions() -> dict[str, Any]:

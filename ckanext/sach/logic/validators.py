@@ -386,8 +386,7 @@ def sach_mimetype(key: Any, data: dict[Any, Any], errors: dict[Any, Any], contex
     value = data.get(key)
     if _empty(value):
         derived = mimetype_for_format(data.get(key[:-1] + ("format",)))
-        if derived:
-            data[key] = derived
+        data[key] = derived or None  # not `missing`: a format with no known media type leaves it empty
         return
     if not _MIMETYPE_RE.match(str(value).strip()):
         errors[key].append(tk._("Tipo de medio no válido (p. ej. text/csv)."))

@@ -93,9 +93,12 @@ def informacion_util() -> str:
     )
 
 
+PAGE_MAX = 10_000  # further pages are empty anyway; keeps OFFSET within PostgreSQL's bigint
+
+
 def _page() -> int:
     try:
-        return max(1, int(tk.request.args.get("page", 1)))
+        return min(PAGE_MAX, max(1, int(tk.request.args.get("page", 1))))
     except ValueError:
         return 1
 
