@@ -289,7 +289,7 @@ def upload_message(files: list[dict[str, Any]], reviewers: str, review_url: str)
                 "La revisión de datos personales de «{name}» quedó incompleta: el conjunto no podrá "
                 "hacerse público hasta que lo revise {who}.")).format(name=name, who=reviewers))
     if category != "alert-success":
-        parts.append(Markup('<a href="{url}">{label}</a>').format(
+        parts.append(Markup('<a class="alert-link text-decoration-underline" href="{url}">{label}</a>').format(
             url=review_url, label=tk._("Ver los datos personales del conjunto")))
     return category, Markup(" ").join(parts)
 
