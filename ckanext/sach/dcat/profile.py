@@ -364,7 +364,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 if isinstance(node, URIRef):
                     self._shared(("a", str(node), str(DCT.MediaType)))
             if not fmt and res.get("format") and str(res["format"]).strip():
-                g.add((dist, SACH.format, Literal(str(res["format"]).strip())))
+                g.add((dist, SACH["format"], Literal(str(res["format"]).strip())))
             if not res.get("issued"):  # stock falls back to the resource's creation
                 g.remove((dist, DCT.issued, None))
             for lic in list(g.objects(dist, DCT.license)):
@@ -611,7 +611,7 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             fmt = self._object(dist, DCT["format"])
             if isinstance(fmt, URIRef):
                 res["format"] = terms.format_label(str(fmt).rsplit("/", 1)[-1]) or res.get("format")
-            given = self._object(dist, SACH.format)
+            given = self._object(dist, SACH["format"])
             if given is not None and not isinstance(fmt, URIRef):
                 res["format"] = str(given)
             media = self._object(dist, DCAT.mediaType)
