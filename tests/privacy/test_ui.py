@@ -265,3 +265,15 @@ def test_files_with_findings_stay_with_the_dependencia(app, editor, reviewer, ma
     public_page = anonymous.get(f"/dataset/{pkg['name']}").body
     assert "todavía no pueden descargarse" in public_page
     assert "datos-personales" not in public_page
+
+
+def test_review_page_a_reviewer_who_uploaded_sees_no_form(app, editor, reviewer, make_dataset):
+    pkg = make_dataset(editor["org"], private=True)
+    _api_upload(app, reviewer["headers"], pkg["id"], _people_csv(2)[0], "padron.csv")
+    url = f"/dataset/{pkg['name']}/datos-personales"
+    page = app.get(url, headers=reviewer["headers"]).body
+    assert "Usted subió o reemplazó un archivo de este conjunto: otro revisor debe registrar la revisión." in page
+    assert 'name="decision"' not in page
+    other = factories.Sysadmin()
+    other_headers = {"Authorization": factories.APIToken(user=other["name"])["token"]}
+    assert 'name="decision"' in app.get(url, headers=other_headers).body

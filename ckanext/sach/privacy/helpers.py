@@ -76,6 +76,16 @@ def is_reviewer(user: Any) -> bool:
     return bool(org and authz.has_user_permission_for_group_or_org(org.id, user.name, "read"))
 
 
+def can_review(user: Any, package_id: str) -> bool:
+    """A reviewer who did not upload or replace a file waiting in the dataset (four eyes)."""
+    from . import auth
+
+    rule = getattr(auth, "can_review", None)
+    if callable(rule):
+        return bool(user is not None and rule(user, package_id))
+    return is_reviewer(user)
+
+
 def is_member(user: Any, pkg: model.Package) -> bool:
     if user is None:
         return False
@@ -153,7 +163,7 @@ def sach_privacy_state(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             reviewers=sach_privacy_reviewers(),
             review_url=tk.h.url_for("sach_privacy.review", id=pkg_dict["name"]),
             can_see_review=_can("sach_privacy_review_list", {"package_id": key}) or is_reviewer(user),
-            can_review=is_reviewer(user) and _can("sach_privacy_review_create", {"package_id": key}),
+            can_review=can_review(user, key) and _can("sach_privacy_review_create", {"package_id": key}),
             can_edit=can_edit,
             is_member=bool(pkg is not None and is_member(user, pkg)),
             can_publish=can_edit and (pkg_dict.get("private") or pkg_dict.get("state") == "draft"),

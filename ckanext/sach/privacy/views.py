@@ -87,7 +87,8 @@ def review(id: str) -> Any:
         return tk.abort(403, tk._("Sólo los responsables de la dependencia y los revisores de datos "
                                   "personales pueden ver esta página."))
     # four eyes: only a privacy reviewer gets the form; the guard's auth also refuses the uploader
-    may_review = reviewer and _allowed("sach_privacy_review_create", {"package_id": pkg["id"]})
+    may_review = helpers.can_review(tk.g.userobj, pkg["id"]) and \
+        _allowed("sach_privacy_review_create", {"package_id": pkg["id"]})
     errors: dict[str, Any] = {}
     form: dict[str, Any] = {}
     if tk.request.method == "POST":
@@ -115,6 +116,7 @@ def review(id: str) -> Any:
         "reviews": reviews, "errors": errors, "form": form, "resource_names": names,
         "detector_labels": DETECTOR_LABELS, "status_labels": STATUS_LABELS,
         "may_review": may_review, "reviewers": helpers.sach_privacy_reviewers(),
+        "own_upload": reviewer and not may_review,
         "can_publish": bool(state.get("can_publish")) and not state.get("blocked"),
     }), (400 if errors else 200)
 
