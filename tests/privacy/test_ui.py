@@ -277,3 +277,38 @@ def test_review_page_a_reviewer_who_uploaded_sees_no_form(app, editor, reviewer,
     other = factories.Sysadmin()
     other_headers = {"Authorization": factories.APIToken(user=other["name"])["token"]}
     assert 'name="decision"' in app.get(url, headers=other_headers).body
+
+
+def test_wizard_finish_refused_explains_in_spanish(app, editor):
+    from .conftest import DATASET
+
+    draft = dict(DATASET, name="borrador-becas", title="Becas en borrador", owner_org=editor["org"]["id"],
+                 state="draft")
+    pkg = tk.get_action("package_create")({"user": editor["user"]["name"], "allow_state_change": True}, draft)
+    login(app, editor["user"])
+    res = _form_upload(app, pkg, _people_csv(3)[0], "becas.csv", save="go-metadata")
+    body = res.body
+    # the file is kept (the dataset is a draft), the dataset is not published, and the page says why
+    assert _show(pkg["id"])["state"] == "draft"
+    assert 'data-field-label="private">Publicación:' in body and "private:" not in body
+    refusal = body[body.index("sach-form-refusal"):]
+    assert "«becas.csv»" in refusal and "3 CURP" in refusal and REVIEWERS in refusal
+    assert f'href="/dataset/{pkg["name"]}/datos-personales"' in refusal
+    assert "Finalizar" in body
+
+
+@pytest.mark.ckan_config("ckanext.sach.privacy.inline_max_size", 64)
+def test_officer_can_retry_a_pending_scan_from_the_review_page(app, editor, make_dataset):
+    pkg = make_dataset(editor["org"], private=True)
+    login(app, editor["user"])
+    _form_upload(app, pkg, _clean_csv(), "grande.csv")
+    url = f"/dataset/{pkg['name']}/datos-personales"
+    page = app.get(url).body
+    assert "Revisar de nuevo" in page
+    token = csrf_token(app, url)
+    res = app.post(f"{url}/revisar-de-nuevo", data={"_csrf_token": token})
+    assert res.status_code == 200
+    assert "Se pidió revisar de nuevo 1 archivo(s)" in res.body
+    outsider = factories.User()
+    headers = {"Authorization": factories.APIToken(user=outsider["name"])["token"]}
+    assert app.test_client().post(f"{url}/revisar-de-nuevo", headers=headers).status_code in (403, 404)

@@ -117,8 +117,31 @@ def review(id: str) -> Any:
         "detector_labels": DETECTOR_LABELS, "status_labels": STATUS_LABELS,
         "may_review": may_review, "reviewers": helpers.sach_privacy_reviewers(),
         "own_upload": reviewer and not may_review,
+        "can_rescan": _action_exists("sach_privacy_rescan") and _allowed("sach_privacy_rescan", {"package_id": pkg["id"]}),
         "can_publish": bool(state.get("can_publish")) and not state.get("blocked"),
     }), (400 if errors else 200)
+
+
+@blueprint.route("/dataset/<id>/datos-personales/revisar-de-nuevo", methods=["POST"])
+def rescan(id: str) -> Any:
+    """The officer's retry of a pending, failed or incomplete scan (``sach_privacy_rescan``)."""
+    try:
+        pkg = _show(id)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Conjunto de datos no encontrado"))
+    if not _action_exists("sach_privacy_rescan"):
+        return tk.abort(404, tk._("Conjunto de datos no encontrado"))
+    try:
+        result = tk.get_action("sach_privacy_rescan")(_context(), {"package_id": pkg["id"]})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Sólo los responsables de la dependencia pueden pedir otra revisión."))
+    except tk.ValidationError as exc:
+        tk.h.flash_error(" ".join(_messages(exc.error_dict)))
+    else:
+        n = len((result or {}).get("scans") or [])
+        tk.h.flash_success(tk._("Se pidió revisar de nuevo {n} archivo(s); el resultado aparecerá en esta página.")
+                           .format(n=n))
+    return tk.redirect_to("sach_privacy.review", id=pkg["name"])
 
 
 @blueprint.route("/dataset/<id>/publicar", methods=["GET", "POST"])
