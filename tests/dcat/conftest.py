@@ -55,6 +55,13 @@ def create(user: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return call_action("package_create", context={"user": user["name"]}, **fields)
 
 
+@pytest.fixture(autouse=True)
+def _no_link_scans(ckan_config: Any, monkeypatch: Any) -> None:
+    """The catalogue's resources are links to sach.gob.mx: these tests are about the exports,
+    not the personal-data scan of linked files (tests/privacy covers it)."""
+    monkeypatch.setitem(ckan_config, "ckanext.sach.privacy.scan_links", False)
+
+
 def _run_jobs() -> int:
     """Run every queued job in this process with a real RQ worker (burst); return how many."""
     from rq import SimpleWorker
