@@ -30,6 +30,8 @@ __all__ = [
     "sach_split_names",
     "sach_choice_label",
     "sach_date",
+    "sach_today",
+    "sach_visible_count",
 ]
 
 AUDIENCES = [
@@ -138,7 +140,7 @@ def sach_split_names(value: Any) -> list[str]:
 def sach_dataset_citation(pkg: dict[str, Any], today: datetime.date | None = None) -> dict[str, str]:
     """How to cite a dataset under the Términos de Libre Uso MX: dataset
     name, institution, URL and date of consultation."""
-    today = today or datetime.date.today()
+    today = today or sach_today()
     org = pkg.get("organization") or {}
     institution = org.get("title") or ""
     municipality = config.municipality_name()
@@ -186,22 +188,80 @@ def sach_choice_label(dataset_type: str, field_name: str, value: Any) -> str:
     return str(value or "")
 
 
-def sach_date(value: Any) -> str:
-    """A calendar date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) in words, in
-    the page language. Unlike ``h.render_datetime`` it never shifts the day
-    by the display time zone."""
-    from babel.dates import format_date
+def _display_tz() -> datetime.tzinfo:
+    import zoneinfo
 
-    text = str(value or "").strip()
-    if not text:
-        return ""
+    name = tk.config.get("ckan.display_timezone") or "UTC"
+    if name == "server":
+        return datetime.datetime.now().astimezone().tzinfo or datetime.timezone.utc
     try:
-        if len(text) == 4:
+        return zoneinfo.ZoneInfo(name)
+    except Exception:  # unknown zone name: fall back to UTC, never a 500
+        return datetime.timezone.utc
+
+
+def sach_today() -> datetime.date:
+    """Today in the site's time zone (``ckan.display_timezone``). The one
+    place that answers "what day is it" for freshness, validators and
+    citations."""
+    return datetime.datetime.now(_display_tz()).date()
+
+
+def _as_datetime(value: Any) -> datetime.datetime | None:
+    if isinstance(value, datetime.datetime):
+        return value
+    text = str(value).strip()
+    if len(text) <= 10 or ("T" not in text and " " not in text):
+        return None
+    try:
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def sach_date(value: Any, with_hours: bool = False) -> str:
+    """The one date formatter of the extension, in the page language.
+
+    A calendar date (``date``, ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) is
+    shown as stored: no time-zone shift (``2025-01-15`` is "15 de enero de
+    2025" everywhere). A date-time (``datetime`` or ISO string with a time;
+    naive values are UTC, as CKAN stores them) is converted to the site's
+    time zone (``ckan.display_timezone``) first; ``with_hours`` adds the time.
+    """
+    from babel.dates import format_date, format_datetime
+
+    if value is None or value == "":
+        return ""
+    lang = _lang()
+    moment = _as_datetime(value)
+    if moment is not None:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.timezone.utc)
+        local = moment.astimezone(_display_tz())
+        if with_hours:
+            pattern = "d 'de' MMMM 'de' y, HH:mm" if lang == "es" else "d MMMM y, HH:mm"
+            return format_datetime(local, pattern, locale=lang)
+        return format_date(local.date(), "long", locale=lang)
+    if isinstance(value, datetime.date):
+        return format_date(value, "long", locale=lang)
+    text = str(value).strip()
+    try:
+        if len(text) == 4 and text.isdigit():
             return text
         if len(text) == 7:
             day = datetime.date.fromisoformat(text + "-01")
-            return format_date(day, "MMMM 'de' y" if _lang() == "es" else "MMMM y", locale=_lang())
+            return format_date(day, "MMMM 'de' y" if lang == "es" else "MMMM y", locale=lang)
         day = datetime.date.fromisoformat(text[:10])
     except ValueError:
         return text
-    return format_date(day, "long", locale=_lang())
+    return format_date(day, "long", locale=lang)
+
+
+def sach_visible_count(kind: str, name: str) -> int | None:
+    """Datasets of dependencia/tema ``name`` (``kind`` ``organization`` or
+    ``groups``) the visitor can open, from the counts the list view computed
+    with one faceted search (``None`` when the view did not compute them)."""
+    counts = tk.g.get("sach_visible_counts")
+    if counts is None:
+        return None
+    return int(counts.get(kind, {}).get(name, 0))

@@ -207,13 +207,9 @@ def sach_iso_date(value: Any) -> Any:
 
 
 def _today() -> datetime.date:
-    try:
-        import zoneinfo
+    from ckanext.sach.helpers import sach_today
 
-        tz = zoneinfo.ZoneInfo(tk.config.get("ckan.display_timezone") or "America/Mexico_City")
-        return datetime.datetime.now(tz).date()
-    except Exception:
-        return datetime.date.today()
+    return sach_today()
 
 
 def sach_not_future(value: Any) -> Any:

@@ -83,6 +83,7 @@ def _brief(pkg: dict[str, Any]) -> dict[str, Any]:
         "notes": (pkg.get("notes") or "")[:400],
         "organization": org.get("title") or "",
         "metadata_modified": pkg.get("metadata_modified"),
+        "modified": pkg.get("modified"),
         "metadata_created": pkg.get("metadata_created"),
         "formats": sorted({(r.get("format") or "").upper() for r in pkg.get("resources", []) if r.get("format")}),
         "num_resources": pkg.get("num_resources", len(pkg.get("resources", []))),

@@ -49,7 +49,9 @@ FACETS = {"freshness": "Actualización", "openness_stars": "Estrellas de apertur
 
 def today() -> dt.date:
     """Today in the site's display time zone (``ckan.display_timezone``)."""
-    return dt.datetime.now(tk.h.get_display_timezone()).date()
+    from ckanext.sach.helpers import sach_today
+
+    return sach_today()
 
 
 def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:

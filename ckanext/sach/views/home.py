@@ -7,6 +7,9 @@ Plugin blueprints are registered before CKAN's core ones, so this rule for
 """
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
@@ -19,4 +22,73 @@ blueprint = Blueprint("sach_home", __name__)
 @blueprint.route("/")
 def index() -> str:
     data = content.home()
+    if tk.g.get("user"):
+        # The cached figures are the public ones; a signed-in officer also
+        # sees (and finds by following the links) private datasets.
+        counts = visible_counts()
+        data = dict(data)
+        for key, facet in (("organizations", "organization"), ("groups", "groups")):
+            data[key] = [
+                dict(item, count=counts[facet][item["name"]])
+                for item in data[key] if counts[facet].get(item["name"])
+            ] + [
+                {"name": name, "display_name": counts["titles"].get(name, name), "count": n}
+                for name, n in counts[facet].items()
+                if name not in {i["name"] for i in data[key]}
+            ]
     return tk.render("sach/home.html", extra_vars={"home": data})
+
+
+def visible_counts() -> dict[str, dict[str, int]]:
+    """Datasets (type ``dataset``, active, not drafts) that the current
+    visitor can open, per dependencia and per tema: ONE faceted
+    ``package_search`` run as the visitor (private datasets count only for
+    members of their dependencia, as ``/dataset`` shows them)."""
+    cached = tk.g.get("sach_visible_counts")
+    if cached is not None:
+        return cached
+    user = tk.g.get("user") or ""
+    result = tk.get_action("package_search")(
+        {"user": user},
+        {
+            "q": "*:*",
+            "fq": "+dataset_type:dataset",
+            "facet.field": json.dumps(["organization", "groups"]),
+            "facet.limit": -1,
+            "facet.mincount": 1,
+            "rows": 0,
+            "include_private": bool(user),
+            "include_drafts": False,
+        },
+    )
+    facets = result.get("search_facets") or {}
+    counts: dict[str, Any] = {
+        key: {item["name"]: item["count"] for item in (facets.get(key) or {}).get("items", [])}
+        for key in ("organization", "groups")
+    }
+    counts["titles"] = {
+        item["name"]: item.get("display_name") or item["name"]
+        for key in ("organization", "groups")
+        for item in (facets.get(key) or {}).get("items", [])
+    }
+    tk.g.sach_visible_counts = counts
+    return counts
+
+
+@blueprint.route("/organization/", strict_slashes=False)
+def organization_index() -> str:
+    """CKAN's dependencias list, with each count computed once for the
+    visitor (see :func:`visible_counts`) instead of core's counts, which
+    include private, draft and microsite records."""
+    from ckan.views.group import index as core_index
+
+    visible_counts()
+    return core_index("organization", True)
+
+
+@blueprint.route("/group/", strict_slashes=False)
+def group_index() -> str:
+    from ckan.views.group import index as core_index
+
+    visible_counts()
+    return core_index("group", False)
