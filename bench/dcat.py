@@ -22,6 +22,14 @@ Measured, in one process and on the same data:
 - site: this site's endpoints through the WSGI app, ``/catalog/full.ttl`` and
   ``/catalog.ttl?page_size=100``, with a cold cache (Redis entries removed first) and warm.
 
+With ``--only walk``: full walks of ``/catalog.ttl?page_size=100`` (following
+``hydra:next``) (i) right after 10 % of the datasets were edited and their write-through
+jobs ran (real RQ SimpleWorker, burst), (ii) right after a settings change (a dependencia
+renamed) before its rebuild job ran — the previous entries are served — and after it ran;
+against the walk of stock ckanext-dcat's paged ``dcat_catalog_show`` (100 per page) on the
+same data in the same run. Add ``ckan.site_id = dcat_bench`` (own job queue) and
+``ckanext.sach.privacy.enabled = false`` to the bench ini.
+
 With ``--only page`` (or by default) it also prints the *floor* of a cold page: the
 time the stock profile's own code takes to build the page's 100 dataset graphs, which the
 site's profile (a subclass) cannot avoid.
@@ -135,7 +143,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--create-only", action="store_true", help="only create the datasets")
-    parser.add_argument("--only", choices=["full", "page"], help="measure one case only")
+    parser.add_argument("--only", choices=["full", "page", "walk"], help="measure one case only")
     args = parser.parse_args()
 
     app = _app(args.ini)
@@ -179,6 +187,10 @@ def main() -> None:
         with flask_app.app_context():
             cache.clear()
 
+    if args.only == "walk":
+        walks(flask_app, client, stock, args)
+        return
+
     rows = []
     if args.only in (None, "full"):
         rows += [
@@ -214,6 +226,103 @@ def main() -> None:
               f"{prepared:.2f} ms/dataset on the dicts the site profile passes it; loading the dicts "
               f"from the search index {load:.2f} ms/dataset; together {prepared + load:.2f} ms/dataset "
               f"against the {budget:.2f} ms/dataset a 3x cold page leaves for everything")
+
+
+def walks(flask_app: Any, client: Any, stock: Callable[[int], Callable[[], tuple[int, int]]],
+          args: Any) -> None:
+    """Full walks of /catalog.ttl?page_size=100 (following hydra:next) after (i) 10 % of the
+    datasets were edited and the write-through jobs ran, (ii) a settings change (a
+    dependencia renamed): right after it, before the rebuild job ran (the previous entries
+    are served) and after it ran; against stock ckanext-dcat's paged action on the same data."""
+    import re
+
+    from rq import SimpleWorker
+
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+    from ckan.lib import jobs as ckan_jobs
+
+    from ckanext.sach import seed
+    from ckanext.sach.dcat import cache, jobs
+
+    next_re = re.compile(r"hydra:next <([^>]+)>")
+
+    def run_jobs() -> tuple[int, float]:
+        queue = ckan_jobs.get_queue()
+        count = queue.count
+        start = time.perf_counter()
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        return count, time.perf_counter() - start
+
+    def site_walk() -> dict[str, Any]:
+        url: str | None = "/catalog.ttl?page_size=100"
+        pages = datasets = built = stale = 0
+        start = time.perf_counter()
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+            body = response.get_data(as_text=True)
+            pages += 1
+            datasets += body.count(" a dcat:Dataset")
+            entries = dict(p.strip().split("=") for p in response.headers["X-DCAT-Entries"].split(","))
+            built += int(entries["built"])
+            stale += int(entries["stale"])
+            match = next_re.search(body)
+            url = match.group(1).split("/", 3)[3] if match else None
+            url = "/" + url if url else None
+        return {"s": time.perf_counter() - start, "pages": pages, "datasets": datasets, "built": built,
+                "stale": stale}
+
+    def stock_walk() -> dict[str, Any]:
+        start = time.perf_counter()
+        datasets = pages = 0
+        total = args.datasets
+        for page in range(1, -(-total // 100) + 1):
+            tk.config["ckanext.dcat.datasets_per_page"] = 100
+            with flask_app.test_request_context("/catalog.ttl"):
+                from ckanext.dcat.logic import dcat_catalog_show as stock_catalog_show
+
+                out = stock_catalog_show({"ignore_auth": True}, {
+                    "format": "ttl", "profiles": ["euro_dcat_ap_3"], "page": page})
+            pages += 1
+            datasets += out.count(" a dcat:Dataset")
+        return {"s": time.perf_counter() - start, "pages": pages, "datasets": datasets}
+
+    with flask_app.test_request_context():
+        ckan_jobs.get_queue().empty()
+        cache.clear()
+        start = time.perf_counter()
+        jobs.rebuild_all()
+        print(f"baseline: every entry built by rebuild_all in {time.perf_counter() - start:.1f} s", flush=True)
+        context = seed.site_context()
+        names = [p.name for p in model.Session.query(model.Package.name).filter(
+            model.Package.name.like(PREFIX + "%"), model.Package.state == "active").order_by(model.Package.name)]
+        step = 10
+        start = time.perf_counter()
+        for name in names[::step]:
+            tk.get_action("package_patch")(dict(context), {"id": name, "notes": f"Editado {time.time()}"})
+        edits = time.perf_counter() - start
+    count, took = run_jobs()
+    print(f"(i) {len(names[::step])} datasets edited in {edits:.1f} s; {count} jobs ran in {took:.1f} s", flush=True)
+    results = [("(i) after 10 % edited, jobs ran", site_walk())]
+    stock_i = stock_walk()
+
+    with flask_app.test_request_context():
+        org = tk.get_action("organization_list")({"ignore_auth": True}, {"limit": 1})[0]
+        tk.get_action("organization_patch")(dict(seed.site_context()), {"id": org, "title": f"Dependencia {time.time():.0f}"})
+    results.append(("(ii) settings change, rebuild queued not run", site_walk()))
+    count, took = run_jobs()
+    print(f"(ii) rebuild job(s): {count} in {took:.1f} s", flush=True)
+    results.append(("(ii) settings change, rebuild ran", site_walk()))
+    stock_ii = stock_walk()
+
+    print(f"\n{'walk':46} {'s':>7} {'pages':>5} {'datasets':>8} {'built':>5} {'stale':>5} {'vs stock':>8}")
+    stock_s = statistics.median([stock_i["s"], stock_ii["s"]])
+    for label, r in results:
+        print(f"{label:46} {r['s']:7.2f} {r['pages']:5d} {r['datasets']:8d} {r['built']:5d} {r['stale']:5d} "
+              f"{stock_s / r['s']:7.1f}x")
+    for label, r in (("stock ckanext-dcat paged action, run 1", stock_i), ("stock, run 2", stock_ii)):
+        print(f"{label:46} {r['s']:7.2f} {r['pages']:5d} {r['datasets']:8d}")
 
 
 def stock_mapping_only(flask_app: Any, repeat: int) -> tuple[float, float, float]:
