@@ -1,7 +1,6 @@
 """20 simultaneous ``package_create`` of one name over real HTTP: one is created, 19 get 409."""
 from __future__ import annotations
 
-import copy
 import json
 import threading
 import urllib.error
@@ -13,8 +12,7 @@ import pytest
 from ckan import model
 from ckan.tests import factories
 
-from tests.helpers import VALID_DATASET
-
+from .fuzzing import base_dataset
 from .served import served_site
 
 CLIENTS = 20
@@ -43,7 +41,7 @@ def test_concurrent_creates_of_one_name_one_wins_rest_409() -> None:
             barrier = threading.Barrier(CLIENTS)
 
             def client(i: int) -> None:
-                body = copy.deepcopy(VALID_DATASET)
+                body = base_dataset()
                 body.update(name=name, owner_org=org["id"], title=f"Versión del cliente {i}",
                             notes=f"Contenido escrito por el cliente {i}.")
                 barrier.wait()

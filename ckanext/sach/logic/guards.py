@@ -35,7 +35,10 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-__all__ = ["package_create", "package_update", "package_patch", "package_show", "package_delete"]
+__all__ = ["package_create", "package_update", "package_patch", "package_show", "package_delete",
+           "member_list", "tag_show", "organization_show", "group_show", "package_activity_list",
+           "organization_activity_list", "group_activity_list", "user_activity_list", "user_show",
+           "resource_show", "group_package_show"]
 
 TITLE_MAX = 500
 URL_MAX_BYTES = 2000
@@ -137,7 +140,9 @@ def _shape_errors(data_dict: DataDict) -> dict[str, Any]:
         field = dataset_fields.get(key)
         if field is None and key not in CORE_SCALARS and key not in CORE_OBJECT_LISTS:
             continue  # not stored as given (e.g. ``organization`` of package_show's output)
-        if key == "resources":
+        if key in CORE_OBJECT_LISTS and value is None:
+            found = [_msg_list()]  # CKAN iterates them: omit the key instead of sending null
+        elif key == "resources":
             found = _object_list_errors(value, resource_fields)
         elif key in CORE_OBJECT_LISTS:
             found = _object_list_errors(value, None)
@@ -182,10 +187,27 @@ def _length_errors(data_dict: DataDict, errors: dict[str, Any]) -> None:
         errors["resources"] = res_errors
 
 
+# text fields that CKAN's validators turn into text anyway: numbers are passed on as text, so
+# that code running before validation (other chains) only ever sees str or None there
+TEXT_FIELDS = ("id", "name", "title", "notes", "owner_org", "state", "type", "url", "license_id", "tag_string",
+               "version", "author", "maintainer")
+RESOURCE_TEXT_FIELDS = ("id", "url", "name", "description", "format", "mimetype", "url_type")
+
+
+def _numbers_as_text(target: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        value = target.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            target[key] = str(value)
+
+
 def _check_shape(data_dict: DataDict) -> None:
     errors = _shape_errors(data_dict)
     if errors:
         raise tk.ValidationError(errors)
+    _numbers_as_text(data_dict, TEXT_FIELDS)
+    for res in data_dict.get("resources") or []:
+        _numbers_as_text(res, RESOURCE_TEXT_FIELDS)
 
 
 def _check_ref(data_dict: DataDict, keys: tuple[str, ...] = ("id", "name")) -> None:
@@ -274,3 +296,36 @@ def package_show(next_action: Any, context: Context, data_dict: DataDict) -> Any
         return next_action(context, data_dict)
     except tk.NotAuthorized as err:
         raise tk.NotAuthorized(tk._("No tiene permiso para ver este conjunto de datos.")) from err
+
+
+def _ref_guard(name: str, keys: tuple[str, ...]) -> Any:
+    """A chain of ``name`` refusing ``keys`` that are not text (a 409, not a SQL error)."""
+
+    def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+        data_dict = _dict_or_refuse(data_dict)
+        for key in keys:
+            value = data_dict.get(key)
+            if isinstance(value, sa.engine.Row) and len(value) == 1:
+                value = data_dict[key] = value[0]
+            if value is not None and not isinstance(value, str):
+                raise tk.ValidationError({key: [tk._("Debe ser un texto, no una lista ni un objeto.")]})
+            if isinstance(value, str) and "\x00" in value:
+                raise tk.ObjectNotFound(tk._("No encontrado"))
+        return next_action(context, data_dict)
+
+    chained.__name__ = name
+    chained.__doc__ = f"``{name}`` with {', '.join(keys)} checked to be text."
+    return tk.side_effect_free(tk.chained_action(chained))
+
+
+member_list = _ref_guard("member_list", ("id", "object_type", "capacity"))
+tag_show = _ref_guard("tag_show", ("id", "vocabulary_id"))
+organization_show = _ref_guard("organization_show", ("id",))
+group_show = _ref_guard("group_show", ("id",))
+group_package_show = _ref_guard("group_package_show", ("id",))
+package_activity_list = _ref_guard("package_activity_list", ("id",))
+organization_activity_list = _ref_guard("organization_activity_list", ("id",))
+group_activity_list = _ref_guard("group_activity_list", ("id",))
+user_activity_list = _ref_guard("user_activity_list", ("id",))
+user_show = _ref_guard("user_show", ("id",))
+resource_show = _ref_guard("resource_show", ("id",))
