@@ -141,3 +141,36 @@ def privacy_unpublish_on_findings() -> bool:
 
 def privacy_max_samples() -> int:
     return tk.config["ckanext.sach.privacy.max_samples"]
+
+
+def privacy_reviewer_org() -> str:
+    return tk.config["ckanext.sach.privacy.reviewer_org"]
+
+
+def privacy_reviewer_role() -> str:
+    return tk.config["ckanext.sach.privacy.reviewer_role"]
+
+
+def privacy_max_seconds() -> int:
+    return tk.config["ckanext.sach.privacy.max_seconds"]
+
+
+def privacy_max_depth() -> int:
+    return tk.config["ckanext.sach.privacy.max_depth"]
+
+
+def privacy_max_ratio() -> int:
+    return tk.config["ckanext.sach.privacy.max_ratio"]
+
+
+# ---- served site (ckanext.sach.web)
+def trusted_proxies() -> int:
+    return max(0, tk.config.get("ckanext.sach.trusted_proxies") or 0)
+
+
+def gzip_min_size() -> int:
+    return max(0, tk.config.get("ckanext.sach.gzip_min_size") or 0)
+
+
+def content_security_policy() -> str:
+    return (tk.config.get("ckanext.sach.content_security_policy") or "").strip()

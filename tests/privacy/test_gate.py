@@ -15,6 +15,7 @@ from ckanext.sach.privacy import jobs
 from ckanext.sach.privacy import model as pmodel
 
 from . import synthetic as s
+from .conftest import run_worker
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
 
@@ -70,7 +71,7 @@ def test_clean_upload_to_a_public_dataset_is_accepted(app, officer, make_dataset
     assert [(x["resource_id"], x["status"]) for x in scans["scans"]] == [(res["id"], "clean")]
 
 
-def test_private_dataset_findings_block_publication_until_reviewed(app, officer, make_dataset):
+def test_private_dataset_findings_block_publication_until_reviewed(app, officer, reviewer, make_dataset):
     pkg = make_dataset(officer["org"], private=True)
     data, rows = _people_csv(20)
     resource = _upload(app, officer, pkg["id"], data).json["result"]
@@ -88,24 +89,32 @@ def test_private_dataset_findings_block_publication_until_reviewed(app, officer,
 
     # making it public through the API is refused with a Spanish message
     err = _patch(app, officer, id=pkg["id"], private=False, status=409).json["error"]
-    assert "sin revisar" in err["private"][0]
+    assert "sin revisar" in err["private"][0] and "«Padrón»" in err["private"][0]
     assert tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg["id"]})["private"] is True
     # other edits of the private dataset are fine
     _patch(app, officer, id=pkg["id"], notes="Padrón actualizado.")
 
-    review = _review(app, officer, pkg["id"]).json["result"]
-    assert review["user_name"] == officer["user"]["name"] and review["scans_reviewed"] == 1
+    # four eyes: the uploader cannot review; "anonymised" on the unchanged file is verified and refused
+    _review(app, officer, pkg["id"], status=403)
+    err = _review(app, reviewer, pkg["id"], status=409).json["error"]["decision"][0]
+    assert "CURP" in err and "columna «curp», filas 2, 3, 4, 5, 6" in err
+    for value in rows[0][1:7]:
+        assert value not in err
+    assert pmodel.reviews(pkg["id"]) == []
+    review = _review(app, reviewer, pkg["id"], decision="public_by_law",
+                     legal_basis="Art. 70 fr. XV LGTAIP: padrón de beneficiarios.").json["result"]
+    assert review["user_name"] == reviewer["user"]["name"] and review["scans_reviewed"] == 1
     shown = tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg["id"]})
-    assert shown["personal_data"] == "anonymised"
-    assert shown["personal_data_legal_basis"].startswith("Nombres sustituidos")
+    assert shown["personal_data"] == "public_by_law"
+    assert shown["personal_data_legal_basis"].startswith("Art. 70")
 
     assert _patch(app, officer, id=pkg["id"], private=False).json["result"]["private"] is False
 
 
-def test_replacing_a_reviewed_file_needs_a_new_review(app, officer, make_dataset):
+def test_replacing_a_reviewed_file_needs_a_new_review(app, officer, reviewer, make_dataset):
     pkg = make_dataset(officer["org"], private=True)
     resource = _upload(app, officer, pkg["id"], _people_csv(5)[0]).json["result"]
-    _review(app, officer, pkg["id"])
+    _review(app, reviewer, pkg["id"], decision="public_by_law")
     _patch(app, officer, id=pkg["id"], private=False)
     # a new file with other people's data in the public dataset: refused
     res = app.post("/api/3/action/resource_update", headers=officer["headers"],
@@ -121,12 +130,12 @@ def test_replacing_a_reviewed_file_needs_a_new_review(app, officer, make_dataset
     assert [x.status for x in current] == ["clean"]
 
 
-def test_review_validation_and_auth(app, officer, make_dataset):
+def test_review_validation_and_auth(app, officer, reviewer, make_dataset):
     pkg = make_dataset(officer["org"], private=True)
     _upload(app, officer, pkg["id"], _people_csv(3)[0])
-    err = _review(app, officer, pkg["id"], legal_basis="", reason="", status=409).json["error"]
+    err = _review(app, reviewer, pkg["id"], legal_basis="", reason="", status=409).json["error"]
     assert "legal_basis" in err and "reason" in err
-    err = _review(app, officer, pkg["id"], decision="quizas", status=409).json["error"]
+    err = _review(app, reviewer, pkg["id"], decision="quizas", status=409).json["error"]
     assert "decision" in err
     # anonymous and members of another dependencia are refused
     app.post("/api/3/action/sach_privacy_review_create", json={"package_id": pkg["id"], "decision": "no",
@@ -140,21 +149,20 @@ def test_review_validation_and_auth(app, officer, make_dataset):
     app.get("/api/3/action/sach_privacy_review_list", params={"package_id": pkg["id"]}, headers=headers,
             status=403)
     app.get("/api/3/action/sach_privacy_scan_list", params={"package_id": pkg["id"]}, status=403)
-    app.post("/api/3/action/sach_privacy_review_create", headers=officer["headers"], status=404,
+    _review(app, officer, pkg["id"], decision="no", status=403)  # the uploader
+    app.post("/api/3/action/sach_privacy_review_create", headers=reviewer["headers"], status=404,
              json={"package_id": "no-existe", "decision": "no", "reason": "x"})
     # nothing recorded by the refused attempts
     assert pmodel.reviews(pkg["id"]) == []
     assert pmodel.blocking_scans(pkg["id"])
 
 
-def test_audit_trail_records_who_when_why_in_order(app, officer, make_dataset):
-    admin = factories.User()
-    tk.get_action("organization_member_create")(
-        {"ignore_auth": True}, {"id": officer["org"]["id"], "username": admin["name"], "role": "admin"})
+def test_audit_trail_records_who_when_why_in_order(app, officer, reviewer, make_dataset):
+    admin = factories.Sysadmin()
     admin_headers = {"Authorization": factories.APIToken(user=admin["name"])["token"]}
     pkg = make_dataset(officer["org"], private=True)
     _upload(app, officer, pkg["id"], _people_csv(3)[0], name="Uno")
-    _review(app, officer, pkg["id"], decision="public_by_law",
+    _review(app, reviewer, pkg["id"], decision="public_by_law",
             legal_basis="Art. 70 fr. VII LGTAIP: directorio de servidores públicos.",
             reason="Son servidores públicos en su directorio oficial.")
     _upload(app, officer, pkg["id"], _people_csv(3, seed=7)[0], name="Dos")
@@ -164,7 +172,8 @@ def test_audit_trail_records_who_when_why_in_order(app, officer, make_dataset):
     trail = app.get("/api/3/action/sach_privacy_review_list", params={"package_id": pkg["id"]},
                     headers=officer["headers"]).json["result"]
     assert [(r["user_name"], r["decision"]) for r in trail] == [
-        (admin["name"], "no"), (officer["user"]["name"], "public_by_law")]
+        (admin["name"], "no"), (reviewer["user"]["name"], "public_by_law")]
+    assert trail[0]["package_title"] == pkg["title"] and trail[0]["files"][0]["name"] == "Dos"
     assert trail[0]["created"] >= trail[1]["created"]
     assert trail[1]["legal_basis"].startswith("Art. 70 fr. VII")
     assert trail[0]["legal_basis"] is None and trail[0]["reason"].startswith("Los teléfonos")
@@ -173,17 +182,21 @@ def test_audit_trail_records_who_when_why_in_order(app, officer, make_dataset):
 
 
 @pytest.mark.ckan_config("ckanext.sach.privacy.inline_max_size", "100")
-def test_large_upload_is_scanned_by_a_job_that_unpublishes(app, officer, make_dataset, monkeypatch):
-    queued = []
-    monkeypatch.setattr(tk, "enqueue_job", lambda fn, args, **kw: queued.append((fn, args)))
+def test_large_upload_is_scanned_by_a_job_that_unpublishes(app, officer, make_dataset, empty_queue):
     pkg = make_dataset(officer["org"], private=True)
     resource = _upload(app, officer, pkg["id"], _people_csv(30)[0]).json["result"]
     (scan,) = pmodel.current_scans(pkg["id"])
-    assert scan.status == "pending" and not pmodel.blocking_scans(pkg["id"])
-    assert queued == [("ckanext.sach.privacy.jobs:scan_resource", [scan.id])]
-    # published before the job ran
-    _patch(app, officer, id=pkg["id"], private=False)
-    result = jobs.scan_resource(scan.id)
+    assert scan.status == "pending" and scan.blocking
+    assert scan.uploaded_by == officer["user"]["id"]
+    # pending blocks publication, with a message naming the file
+    err = _patch(app, officer, id=pkg["id"], private=False, status=409).json["error"]["private"][0]
+    assert "«Padrón»" in err and "pendiente" in err
+    # a dataset already public when a background scan finds something is made private
+    model.Session.query(model.Package).filter_by(id=pkg["id"]).update({"private": False})
+    model.Session.commit()
+    run_worker()
+    model.Session.expire_all()
+    result = model.Session.get(pmodel.PrivacyScan, scan.id).as_dict()
     assert result["status"] == "findings" and result["summary"]["counts"]["curp"] == 30
     assert result["summary"]["unpublished"] is True
     assert result["resource_id"] == resource["id"]
@@ -191,38 +204,43 @@ def test_large_upload_is_scanned_by_a_job_that_unpublishes(app, officer, make_da
     _patch(app, officer, id=pkg["id"], private=False, status=409)
 
 
-def test_linked_file_on_a_private_address_is_not_fetched(app, officer, make_dataset, monkeypatch):
-    queued = []
-    monkeypatch.setattr(tk, "enqueue_job", lambda fn, args, **kw: queued.append(args[0]))
-    pkg = make_dataset(officer["org"], resources=[
+def test_linked_file_on_a_private_address_is_not_fetched(app, officer, make_dataset, empty_queue):
+    pkg = make_dataset(officer["org"], private=True, resources=[
         {"url": "http://127.0.0.1:54329/padron.csv", "name": "Padrón", "format": "CSV"},
         {"url": "https://sach.gob.mx/informe.pdf", "name": "Informe", "format": "PDF"},
     ])
-    assert len(queued) == 1  # the PDF is not scannable
-    result = jobs.scan_resource(queued[0])
-    assert result["status"] == "error" and "no permitida" in result["summary"]["error"]
-    assert not pmodel.blocking_scans(pkg["id"])
+    run_worker()  # the PDF is not scannable
+    (scan,) = pmodel.current_scans(pkg["id"])
+    model.Session.refresh(scan)
+    assert scan.status == "error" and "no permitida" in scan.as_dict()["summary"]["error"]
+    # a failed scan blocks publication; the officer can retry
+    err = _patch(app, officer, id=pkg["id"], private=False, status=409).json["error"]["private"][0]
+    assert "falló" in err and "Revisar de nuevo" in err
+    retry = app.post("/api/3/action/sach_privacy_rescan", json={"package_id": pkg["id"]},
+                     headers=officer["headers"]).json["result"]
+    assert len(retry["scans"]) == 1 and pmodel.current_scans(pkg["id"])[0].status == "pending"
+    app.post("/api/3/action/sach_privacy_rescan", json={"package_id": pkg["id"]}, status=403)
 
 
-def test_review_form(app, officer, make_dataset):
+def test_review_form(app, officer, reviewer, make_dataset):
     pkg = make_dataset(officer["org"], private=True)
     _upload(app, officer, pkg["id"], _people_csv(4)[0])
     url = f"/dataset/{pkg['name']}/datos-personales"
-    app.get(url, status=403)
+    app.get(url, status=404)
     page = app.get(url, headers=officer["headers"]).body
     assert "CURP: 4" in page and "fila 2, columna «curp»" in page
     assert "sin revisar" in page
     # missing reason: the form comes back with the message, nothing recorded
-    res = app.post(url, headers=officer["headers"], status=400,
-                   data={"decision": "anonymised", "legal_basis": "Folios en lugar de nombres", "reason": ""})
+    res = app.post(url, headers=reviewer["headers"], status=400,
+                   data={"decision": "public_by_law", "legal_basis": "Art. 70 LGTAIP", "reason": ""})
     assert "Explique qué revisó" in res.body
     assert pmodel.reviews(pkg["id"]) == []
-    res = app.post(url, headers=officer["headers"], follow_redirects=False,
-                   data={"decision": "anonymised", "legal_basis": "Folios en lugar de nombres",
-                         "reason": "Se sustituyeron nombres por folios."})
+    res = app.post(url, headers=reviewer["headers"], follow_redirects=False,
+                   data={"decision": "public_by_law", "legal_basis": "Art. 70 LGTAIP",
+                         "reason": "Padrón de beneficiarios público por ley."})
     assert res.status_code == 302
     page = app.get(url, headers=officer["headers"]).body
-    assert "Se sustituyeron nombres por folios." in page and officer["user"]["name"] in page
+    assert "Padrón de beneficiarios público por ley." in page and reviewer["user"]["name"] in page
 
 
 def test_publication_gate_in_the_dataset_form(app, officer, make_dataset):

@@ -8,12 +8,18 @@ Called by the chained ``package_create`` / ``package_update`` actions (every
    ``ckanext.sach.privacy.inline_max_size`` are scanned from the request's
    stream, before CKAN stores them.
 2. If the dataset would be public (not private, state active) and it has
-   blocking findings (unreviewed findings or incomplete scans of resources
-   that stay, or findings in the new uploads), the change is refused with a
-   ``ValidationError`` in Spanish and nothing is written.
-3. After the change: the scans of step 1 are stored; larger uploads and
+   blocking scans (unreviewed findings or incomplete scans of resources that
+   stay, scans still pending or failed, findings in the new uploads, or new
+   files that will be scanned in the background), the change is refused with
+   a ``ValidationError`` in Spanish naming the files, and nothing is written.
+   A ``private`` that is not a boolean is a ``ValidationError`` too.
+3. After the change: the scans of step 1 are stored with the user who
+   uploaded the file (``uploaded_by``: never its reviewer); larger uploads and
    linked files get a ``pending`` scan and a background job
-   (:func:`ckanext.sach.privacy.jobs.scan_resource`).
+   (:func:`ckanext.sach.privacy.jobs.scan_resource`, enqueued as a function).
+
+:func:`file_restricted` tells other code (download guard, DCAT) whether a
+file must stay with its dependencia.
 
 Only datasets of type ``dataset`` are guarded. If the tables of revision
 ``sach_0002_privacy`` are missing (``ckan db upgrade -p sach`` not run) the
@@ -77,6 +83,36 @@ def _stream_size(stream: Any) -> int | None:
         return None
 
 
+def _file_name(resource_id: str | None) -> str:
+    res = model.Resource.get(resource_id) if resource_id else None
+    if res is None:
+        return tk._("archivo")
+    return res.name or (res.url or "").rsplit("/", 1)[-1] or res.id
+
+
+def scans_message(scans: list[Any]) -> str:
+    """Why these scans keep a dataset from public, file by file (no values)."""
+    from .helpers import findings_text
+
+    parts = []
+    for scan in scans:
+        name = _file_name(scan.resource_id)
+        if scan.status == "pending":
+            parts.append(tk._("«{name}»: la revisión de datos personales está pendiente; espere a que "
+                              "termine o vuelva a solicitarla").format(name=name))
+        elif scan.status == "error":
+            parts.append(tk._("«{name}»: la revisión de datos personales falló; vuelva a solicitarla "
+                              "(«Revisar de nuevo») o corrija el enlace").format(name=name))
+        elif scan.status == "incomplete":
+            parts.append(tk._("«{name}»: revisión incompleta, debe revisarla la Unidad de "
+                              "Transparencia").format(name=name))
+        else:
+            summary = json.loads(scan.summary) if scan.summary else {}
+            parts.append(tk._("«{name}»: posibles datos personales ({found}) sin revisar").format(
+                name=name, found=findings_text(summary) or scan.total))
+    return tk._("No se puede hacer público el conjunto de datos: {files}.").format(files="; ".join(parts))
+
+
 def block_message(n_resources: int) -> str:
     return tk._(
         "El conjunto de datos tiene posibles datos personales sin revisar en {n} recurso(s). "
@@ -100,10 +136,65 @@ class Plan:
     def __init__(self) -> None:
         self.inline: list[tuple[int, ScanResult, str]] = []  # (position, result, format)
         self.deferred: list[tuple[int, str, str]] = []        # (position, source, format)
+        self.user_id: str | None = None
+
+
+def private_value(private: Any) -> bool:
+    """``private`` as a bool; a ValidationError (409) for anything else ("si", 2, [])."""
+    if isinstance(private, bool):
+        return private
+    if isinstance(private, str) and private.strip().lower() in ("true", "false", "1", "0", "yes", "no",
+                                                                 "on", "off", ""):
+        return tk.asbool(private.strip() or False)
+    if isinstance(private, int) and private in (0, 1):
+        return bool(private)
+    raise tk.ValidationError({"private": [tk._("«private» debe ser true o false.")]})
 
 
 def _is_public(private: Any, state: Any) -> bool:
-    return not tk.asbool(private) and (state or "active") == "active"
+    return not private_value(private) and (state or "active") == "active"
+
+
+def _user_id(context: dict[str, Any]) -> str | None:
+    user = context.get("auth_user_obj")
+    if user is None or getattr(user, "id", None) is None:
+        user = model.User.get(context.get("user") or "") if context.get("user") else None
+    return getattr(user, "id", None)
+
+
+def file_restricted(ref: Any) -> bool:
+    """Whether a file (resource) or any file of a dataset must stay with its dependencia.
+
+    ``ref``: resource id, dataset id or name, ``model.Resource``, ``model.Package`` or a
+    resource/dataset dict. True when a current scan is pending, failed, incomplete or has
+    findings without review. False when the guard is off."""
+    if not enabled() or ref is None:
+        return False
+    resource_id = package_id = None
+    if isinstance(ref, model.Resource):
+        resource_id = ref.id
+    elif isinstance(ref, model.Package):
+        package_id = ref.id
+    elif isinstance(ref, dict):
+        if ref.get("package_id") and ref.get("id") and "resources" not in ref:
+            resource_id = ref["id"]
+        else:
+            package_id = ref.get("id") or ref.get("name")
+    elif isinstance(ref, str):
+        if model.Resource.get(ref) is not None:
+            resource_id = ref
+        else:
+            pkg = model.Package.get(ref)
+            package_id = pkg.id if pkg is not None else None
+    query = model.Session.query(pmodel.PrivacyScan.id).filter(
+        pmodel.PrivacyScan.superseded.is_(False), pmodel._blocking_filter())
+    if resource_id:
+        query = query.filter(pmodel.PrivacyScan.resource_id == resource_id)
+    elif package_id:
+        query = query.filter(pmodel.PrivacyScan.package_id == package_id)
+    else:
+        return False
+    return query.first() is not None
 
 
 def before(action: str, context: dict[str, Any], data_dict: dict[str, Any]) -> Plan | None:
@@ -146,8 +237,7 @@ def before(action: str, context: dict[str, Any], data_dict: dict[str, Any]) -> P
                 continue
             size = _stream_size(upload.stream)
             if size is not None and size <= limit:
-                result = scan_stream(upload.stream, fmt, max_bytes=sach_config.privacy_max_size(),
-                                     max_samples=sach_config.privacy_max_samples())
+                result = scan_stream(upload.stream, fmt, **scan_options(inline=True))
                 upload.stream.seek(0)
                 plan.inline.append((pos, result, fmt))
                 if result.has_findings:
@@ -155,6 +245,8 @@ def before(action: str, context: dict[str, Any], data_dict: dict[str, Any]) -> P
                     errors[pos] = {"upload": [upload_message()]}
             else:
                 plan.deferred.append((pos, "upload", fmt))
+                new_findings += 1
+                errors[pos] = {"upload": [pending_message(upload.filename)]}
             continue
         url = res.get("url") or ""
         previous = old.get(res.get("id") or "")
@@ -171,6 +263,8 @@ def before(action: str, context: dict[str, Any], data_dict: dict[str, Any]) -> P
             continue
         if sach_config.privacy_scan_links():
             plan.deferred.append((pos, "link", fmt))
+            new_findings += 1
+            errors[pos] = {"url": [pending_message(res.get("name") or url.rsplit("/", 1)[-1])]}
     if public:
         kept = set(old) if resources is None else {r.get("id") for r in resources if isinstance(r, dict)}
         blocking = [] if pkg is None else [
@@ -179,8 +273,24 @@ def before(action: str, context: dict[str, Any], data_dict: dict[str, Any]) -> P
         if new_findings:
             raise tk.ValidationError({"resources": errors})
         if blocking:
-            raise tk.ValidationError({"private": [block_message(len({s.resource_id for s in blocking}))]})
+            raise tk.ValidationError({"private": [scans_message(blocking)]})
+    plan.user_id = _user_id(context)
     return plan
+
+
+def pending_message(name: str) -> str:
+    return tk._(
+        "«{name}» se revisará en segundo plano en busca de datos personales; mientras la revisión "
+        "esté pendiente el conjunto de datos no puede ser público. Guárdelo como privado y "
+        "publíquelo cuando la revisión termine."
+    ).format(name=name)
+
+
+def scan_options(inline: bool = False) -> dict[str, Any]:
+    seconds = sach_config.privacy_max_seconds()
+    return {"max_bytes": sach_config.privacy_max_size(), "max_samples": sach_config.privacy_max_samples(),
+            "max_seconds": min(seconds, 15) if inline else seconds,
+            "max_depth": sach_config.privacy_max_depth(), "max_ratio": sach_config.privacy_max_ratio()}
 
 
 def after(plan: Plan | None, result: Any, context: dict[str, Any] | None = None) -> None:
@@ -196,7 +306,7 @@ def after(plan: Plan | None, result: Any, context: dict[str, Any] | None = None)
         pmodel.supersede(res_id)
         model.Session.add(pmodel.PrivacyScan(
             package_id=result["id"], resource_id=res_id, status=status_of(scan_result),
-            source="upload", format=fmt, total=scan_result.total, finished=now,
+            source="upload", format=fmt, total=scan_result.total, finished=now, uploaded_by=plan.user_id,
             summary=json.dumps(summary_of(scan_result), ensure_ascii=False)))
     for pos, source, fmt in plan.deferred:
         if pos >= len(resources):
@@ -204,7 +314,7 @@ def after(plan: Plan | None, result: Any, context: dict[str, Any] | None = None)
         res_id = resources[pos]["id"]
         pmodel.supersede(res_id)
         scan = pmodel.PrivacyScan(package_id=result["id"], resource_id=res_id, status="pending",
-                                  source=source, format=fmt)
+                                  source=source, format=fmt, uploaded_by=plan.user_id)
         model.Session.add(scan)
         model.Session.flush()
         jobs.append(scan.id)
@@ -212,10 +322,22 @@ def after(plan: Plan | None, result: Any, context: dict[str, Any] | None = None)
         model.Session.flush()
     else:
         model.Session.commit()
-    for scan_id in jobs:
+    enqueue(jobs)
+    for pos, scan_result, _fmt in plan.inline:
+        if scan_result.has_findings and pos < len(resources):
+            from .jobs import notify
+
+            notify(result["id"], resources[pos]["id"])
+
+
+def enqueue(scan_ids: list[str]) -> None:
+    """One background job per scan (the function object: RQ 2 refuses "module:function")."""
+    from .jobs import scan_resource
+
+    for scan_id in scan_ids:
         try:
-            tk.enqueue_job("ckanext.sach.privacy.jobs:scan_resource", [scan_id],
-                           title="Revisión de datos personales", rq_kwargs={"timeout": 3600})
+            tk.enqueue_job(scan_resource, [scan_id], title="Revisión de datos personales",
+                           rq_kwargs={"timeout": 3600})
         except Exception:  # Redis down: the scan stays pending; `ckan sach privacy-scan` runs it
             log.exception("Could not enqueue personal-data scan %s", scan_id)
 

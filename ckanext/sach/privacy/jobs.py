@@ -7,6 +7,11 @@ temporary file, scans it and records the result. When it finds personal data
 in a dataset that is already public and
 ``ckanext.sach.privacy.unpublish_on_findings`` is on, the dataset is made
 private until an officer records a review. Logs never contain values.
+
+When a scan (background or during the upload) finds something,
+:func:`notify` tells the reviewers: a ``changed package`` activity on the
+dataset (``data.sach_privacy`` holds the file and counts) and, when
+``smtp.server`` is set, an e-mail to every privacy reviewer with an address.
 """
 from __future__ import annotations
 
@@ -125,7 +130,7 @@ def scan_resource(scan_id: str) -> dict[str, Any] | None:
         model.Session.commit()
         return None
     max_bytes = sach_config.privacy_max_size()
-    options = {"max_bytes": max_bytes, "max_samples": sach_config.privacy_max_samples()}
+    options = guard.scan_options()
     result: ScanResult | None = None
     error = None
     try:
@@ -161,6 +166,8 @@ def scan_resource(scan_id: str) -> dict[str, Any] | None:
     scan.summary = json.dumps(summary, ensure_ascii=False)
     model.Session.commit()
     log.info("Personal-data scan %s: %s, %s findings", scan.id, scan.status, scan.total)
+    if scan.status in pmodel.BLOCKING:
+        notify(scan.package_id, scan.resource_id)
     if summary.get("unpublished"):
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
         tk.get_action("package_patch")(
@@ -169,18 +176,36 @@ def scan_resource(scan_id: str) -> dict[str, Any] | None:
     return scan.as_dict()
 
 
-def schedule_dataset(pkg: Any) -> list[str]:
+def scan_current(res: Any, fmt: str | None, source: str) -> ScanResult:
+    """Scan the file of a resource as it is now, in this process (raises on unreachable files)."""
+    options = guard.scan_options()
+    if source == "upload" or res.url_type == "upload":
+        path = uploader.get_resource_uploader({"id": res.id, "url_type": "upload"}).get_path(res.id)
+        return scan_file(path, fmt, **options)
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = os.path.join(tmp, "recurso")
+        whole = download(res.url, dest, options["max_bytes"], sach_config.privacy_download_timeout())
+        result = scan_file(dest, fmt, **options)
+        if not whole:
+            result.complete = False
+            result.error = "Archivo revisado sólo hasta el tamaño máximo."
+        return result
+
+
+def schedule_dataset(pkg: Any, only: str | None = None) -> list[str]:
     """New pending scans for every scannable resource of a dataset (older ones superseded)."""
     ids = []
     for res in pkg.resources:
-        if res.state != "active":
+        if res.state != "active" or (only and res.id != only):
             continue
         fmt = guard.resource_format({"format": res.format, "url": res.url})
         if fmt is None:
             continue
+        uploader_id = pmodel.last_uploader(res.id)
         pmodel.supersede(res.id)
         scan = pmodel.PrivacyScan(package_id=pkg.id, resource_id=res.id, status="pending",
-                                  source="upload" if res.url_type == "upload" else "link", format=fmt)
+                                  source="upload" if res.url_type == "upload" else "link", format=fmt,
+                                  uploaded_by=uploader_id)
         model.Session.add(scan)
         model.Session.flush()
         ids.append(scan.id)
@@ -193,3 +218,57 @@ def pending_scan_ids() -> list[str]:
             .filter(pmodel.PrivacyScan.status == "pending", pmodel.PrivacyScan.superseded.is_(False))
             .order_by(pmodel.PrivacyScan.created).all())
     return [r[0] for r in rows]
+
+
+def notify(package_id: str, resource_id: str | None) -> None:
+    """Tell the reviewers that a file of a dataset waits for review (never fails the caller)."""
+    try:
+        _notify(package_id, resource_id)
+    except Exception:  # a notification must not undo a scan
+        log.exception("Could not notify reviewers of dataset %s", package_id)
+
+
+def _notify(package_id: str, resource_id: str | None) -> None:
+    from ckan.plugins import plugin_loaded
+
+    from . import auth
+    from .helpers import findings_text
+
+    pkg = model.Package.get(package_id)
+    if pkg is None:
+        return
+    scan = (model.Session.query(pmodel.PrivacyScan)
+            .filter(pmodel.PrivacyScan.resource_id == resource_id, pmodel.PrivacyScan.superseded.is_(False))
+            .order_by(pmodel.PrivacyScan.created.desc()).first()) if resource_id else None
+    summary = json.loads(scan.summary) if scan is not None and scan.summary else {}
+    res = model.Resource.get(resource_id) if resource_id else None
+    file_name = (res.name or res.url.rsplit("/", 1)[-1]) if res is not None else ""
+    found = findings_text(summary) or tk._("revisión incompleta")
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    if plugin_loaded("activity"):
+        pkg_dict = tk.get_action("package_show")({"ignore_auth": True, "for_view": False},
+                                                 {"id": package_id})
+        tk.get_action("activity_create")(
+            {"ignore_auth": True, "user": site_user["name"]},
+            # shown as the uploader's (CKAN hides the site user's activities by default)
+            {"user_id": (scan.uploaded_by if scan is not None and scan.uploaded_by else site_user["id"]),
+             "object_id": package_id, "activity_type": "changed package",
+             "data": {"package": pkg_dict,
+                      "sach_privacy": {"resource_id": resource_id, "file": file_name,
+                                       "status": scan.status if scan is not None else None,
+                                       "counts": summary.get("counts") or {}}}})
+    if not tk.config.get("smtp.server"):
+        return
+    from ckan.lib import mailer
+
+    url = tk.config.get("ckan.site_url", "").rstrip("/") + f"/dataset/{pkg.name}/datos-personales"
+    subject = tk._("Datos personales por revisar: {title}").format(title=pkg.title or pkg.name)
+    body = tk._("La revisión automática encontró posibles datos personales en «{file}» del conjunto "
+                "«{title}»: {found}.\n\nRegistre la revisión en {url}").format(
+        file=file_name, title=pkg.title or pkg.name, found=found, url=url)
+    for user in auth.reviewers():
+        if user.email and user.id != (scan.uploaded_by if scan is not None else None):
+            try:
+                mailer.mail_recipient(user.display_name, user.email, subject, body)
+            except mailer.MailerException:
+                log.warning("Could not e-mail reviewer %s", user.name)

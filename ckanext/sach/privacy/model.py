@@ -8,7 +8,17 @@ supersedes the previous ones.
 ``sach_privacy_review``: the audit trail. Rows are only ever inserted: who
 (user id and name), when, the decision (a value of vocabulary
 ``personal_data``), its legal basis and the reason. A review covers the scans
-that were blocking when it was recorded.
+that were blocking when it was recorded, and keeps the dataset's name and
+title and the files reviewed (counts only) so it stays readable after the
+dataset is purged (revision ``sach_0003_privacy_four_eyes``); scans of a
+purged dataset are deleted.
+
+``uploaded_by`` of a scan is the user who uploaded or last replaced the file:
+that user never reviews it (four eyes).
+
+A scan blocks publication while it is ``pending`` or ``error`` (never covered
+by a review: the scan must run, see ``sach_privacy_rescan``) or while it is
+``findings`` / ``incomplete`` without a review.
 """
 from __future__ import annotations
 
@@ -23,6 +33,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 BLOCKING = ("findings", "incomplete")
+WAITING = ("pending", "error")
+GATE = BLOCKING + WAITING
 STATUSES = ("pending", "clean", "findings", "incomplete", "error")
 
 
@@ -46,9 +58,15 @@ class PrivacyReview(tk.BaseModel):  # type: ignore[misc,valid-type]
     legal_basis = sa.Column(sa.UnicodeText)
     reason = sa.Column(sa.UnicodeText, nullable=False)
     scans_reviewed = sa.Column(sa.Integer, nullable=False, default=0)
+    package_name = sa.Column(sa.UnicodeText)
+    package_title = sa.Column(sa.UnicodeText)
+    files = sa.Column(sa.UnicodeText)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "package_name": self.package_name,
+            "package_title": self.package_title,
+            "files": json.loads(self.files) if self.files else [],
             "id": self.id,
             "package_id": self.package_id,
             "user_id": self.user_id,
@@ -75,10 +93,18 @@ class PrivacyScan(tk.BaseModel):  # type: ignore[misc,valid-type]
     total = sa.Column(sa.Integer, nullable=False, default=0)
     summary = sa.Column(sa.UnicodeText)
     superseded = sa.Column(sa.Boolean, nullable=False, default=False)
-    review_id = sa.Column(sa.UnicodeText, sa.ForeignKey("sach_privacy_review.id"))
+    review_id = sa.Column(sa.UnicodeText)
+    uploaded_by = sa.Column(sa.UnicodeText)
 
     @property
     def blocking(self) -> bool:
+        """Keeps the dataset from public: pending/failed, or findings/incomplete without review."""
+        if self.superseded:
+            return False
+        return self.status in WAITING or (self.status in BLOCKING and not self.review_id)
+
+    @property
+    def needs_review(self) -> bool:
         return self.status in BLOCKING and not self.review_id and not self.superseded
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,6 +122,8 @@ class PrivacyScan(tk.BaseModel):  # type: ignore[misc,valid-type]
             "superseded": self.superseded,
             "review_id": self.review_id,
             "blocking": self.blocking,
+            "needs_review": self.needs_review,
+            "uploaded_by": self.uploaded_by,
         }
 
 
@@ -105,13 +133,20 @@ def current_scans(package_id: str) -> list[PrivacyScan]:
             .order_by(PrivacyScan.created).all())
 
 
-def blocking_scans(package_id: str, exclude_resources: set[str] | None = None) -> list[PrivacyScan]:
+def _blocking_filter() -> Any:
+    return sa.or_(PrivacyScan.status.in_(WAITING),
+                  sa.and_(PrivacyScan.status.in_(BLOCKING), PrivacyScan.review_id.is_(None)))
+
+
+def blocking_scans(package_id: str, exclude_resources: set[str] | None = None,
+                   waiting: bool = True) -> list[PrivacyScan]:
+    """Current scans keeping the dataset from public (``waiting=False``: only those needing a review)."""
     query = model.Session.query(PrivacyScan).filter(
         PrivacyScan.package_id == package_id,
         PrivacyScan.superseded.is_(False),
-        PrivacyScan.review_id.is_(None),
-        PrivacyScan.status.in_(BLOCKING),
-    )
+        _blocking_filter() if waiting else sa.and_(PrivacyScan.status.in_(BLOCKING),
+                                                   PrivacyScan.review_id.is_(None)),
+    ).order_by(PrivacyScan.created)
     scans = query.all()
     if exclude_resources:
         scans = [s for s in scans if s.resource_id not in exclude_resources]
@@ -140,6 +175,20 @@ def blocked_packages(package_ids: list[str]) -> set[str]:
         return set()
     rows = (model.Session.query(PrivacyScan.package_id)
             .filter(PrivacyScan.package_id.in_(package_ids), PrivacyScan.superseded.is_(False),
-                    PrivacyScan.review_id.is_(None), PrivacyScan.status.in_(BLOCKING))
+                    _blocking_filter())
             .distinct().all())
     return {r[0] for r in rows}
+
+
+def last_uploader(resource_id: str) -> str | None:
+    """Who uploaded or last replaced the file of a resource (from its newest scan)."""
+    row = (model.Session.query(PrivacyScan.uploaded_by)
+           .filter(PrivacyScan.resource_id == resource_id, PrivacyScan.uploaded_by.isnot(None))
+           .order_by(PrivacyScan.created.desc()).first())
+    return row[0] if row else None
+
+
+def delete_scans(package_id: str) -> int:
+    """Scans of a purged dataset go with it (its reviews stay: audit trail)."""
+    return (model.Session.query(PrivacyScan).filter(PrivacyScan.package_id == package_id)
+            .delete(synchronize_session=False))

@@ -14,6 +14,16 @@ into blocks (``\\x1f`` between cells, ``\\x1e`` between rows), the compiled
 patterns of :mod:`detectors` run once per block, and row and column of a match
 are recovered by counting separators only when something matched.
 
+Compressed files: a gzip stream (``.csv.gz``, ``.json.gz``…) or a zip archive
+(``.zip``) is unpacked into a temporary file, at most ``max_bytes``, and its
+CSV/TSV/JSON/GeoJSON/XLSX members are scanned (the format is taken from the
+inner name, else sniffed).
+
+Hostile files end as ``complete=False`` ("revisión incompleta"), never as a
+crash: JSON nested deeper than ``max_depth``, archives or workbooks expanding
+more than ``max_ratio`` times (above 10 MB), and scans running longer than
+``max_seconds``.
+
 Limits: at most ``max_bytes`` are read (for XLSX, the uncompressed size of
 the workbook must be under it); a longer file is scanned up to the limit and
 the result is marked ``complete=False``. A CSV record longer than 8 chunks
@@ -29,8 +39,12 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import gzip
 import io
 import os
+import shutil
+import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -45,7 +59,20 @@ SNIFF_BYTES = 1 << 16
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 DEFAULT_BLOCK_CHARS = 1 << 20
 DEFAULT_MAX_SAMPLES = 5
-SUPPORTED_FORMATS = ("csv", "tsv", "xlsx", "json", "geojson")
+SUPPORTED_FORMATS = ("csv", "tsv", "xlsx", "json", "geojson", "zip", "gzip")
+DEFAULT_MAX_DEPTH = 64
+DEFAULT_MAX_RATIO = 100
+DEFAULT_MAX_SECONDS = 120
+#: archives smaller than this once unpacked are never treated as bombs
+RATIO_FLOOR = 10 * 1024 * 1024
+TIME_MESSAGE = "La revisión excedió el tiempo máximo: revisión incompleta."
+DEPTH_MESSAGE = "JSON anidado a más de {n} niveles: revisión incompleta."
+BOMB_MESSAGE = "El archivo comprimido se expande demasiado (posible bomba de descompresión): revisión incompleta."
+SIZE_MESSAGE = "El archivo descomprimido excede el tamaño máximo de revisión: revisión incompleta."
+
+
+class _Stop(Exception):
+    """A bound was hit: the scan ends here as incomplete with this message."""
 
 _FORMAT_ALIASES = {
     "csv": "csv", "text/csv": "csv", "tsv": "tsv", "text/tab-separated-values": "tsv",
@@ -53,6 +80,8 @@ _FORMAT_ALIASES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "json": "json", "application/json": "json",
     "geojson": "geojson", "application/geo+json": "geojson",
+    "zip": "zip", "application/zip": "zip", "application/x-zip-compressed": "zip",
+    "gz": "gzip", "gzip": "gzip", "application/gzip": "gzip", "application/x-gzip": "gzip",
 }
 
 
@@ -62,7 +91,10 @@ def normalise_format(fmt: str | None, filename: str | None = None) -> str | None
     if key in _FORMAT_ALIASES:
         return _FORMAT_ALIASES[key]
     if filename:
-        ext = os.path.splitext(filename.split("?")[0])[1].lower().lstrip(".")
+        base, ext = os.path.splitext(filename.split("?")[0])
+        ext = ext.lower().lstrip(".")
+        if ext == "gz":  # padron.csv.gz: still a CSV, the scanner sees the gzip magic
+            return normalise_format(None, base) or "gzip"
         return _FORMAT_ALIASES.get(ext)
     return None
 
@@ -110,6 +142,13 @@ class Scanner:
         self._money_cache: dict[str, bool] = {}
         self._hinted: set[str] = set()
         self.count_rows = True  # the CSV reader counts lines itself
+        self.deadline: float | None = None
+        self.max_depth = DEFAULT_MAX_DEPTH
+        self.max_ratio = DEFAULT_MAX_RATIO
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _Stop(TIME_MESSAGE)
 
     # --- input -------------------------------------------------------------
     def header(self, names: Sequence[str], row: int = 1) -> None:
@@ -136,6 +175,7 @@ class Scanner:
             self.result.rows_scanned += 1
         if self._size >= self.block_chars:
             self.flush()
+            self.check_time()
 
     # --- detection ---------------------------------------------------------
     def _column_name(self, index: int, keys: Sequence[str] | None) -> str:
@@ -364,6 +404,7 @@ def _scan_csv(stream: IO[bytes], scanner: Scanner, result: ScanResult, fmt: str)
             cut = len(buf)  # an unbalanced quote or a giant record: scan it as it is
         chunks.process(buf[:cut])
         carry = buf[cut:]
+        scanner.check_time()
     return total
 
 
@@ -399,10 +440,30 @@ def _scan_json(stream: IO[bytes], scanner: Scanner, result: ScanResult, fmt: str
             cells.clear()
             keys.clear()
 
+    depth = 0
+    max_depth = scanner.max_depth
+    events = 0
+    stack: list[str] = []  # prefixes built here (ijson.parse's grow with the square of the depth)
     try:
-        for prefix, event, value in ijson.parse(buffered, use_float=False):
-            if event in ("map_key", "end_map", "end_array"):
+        for event, value in ijson.basic_parse(buffered, use_float=False, buf_size=16384):
+            events += 1
+            if not events & 0xFFF:
+                scanner.check_time()
+            if event in ("end_map", "end_array"):
+                depth -= 1
+                if stack:
+                    stack.pop()
                 continue
+            if event == "map_key":
+                if stack:
+                    stack[-1] = str(value)
+                continue
+            prefix = ".".join(stack)
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > max_depth:
+                    raise _Stop(DEPTH_MESSAGE.format(n=max_depth))
+                stack.append("item" if event == "start_array" else "")
             split = _json_record_prefix(prefix)
             if event in ("start_map", "start_array"):
                 if split is not None and split[1] == "":
@@ -455,6 +516,7 @@ def _scan_xlsx(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int:
         result.error = "Revisión de XLSX no disponible (falta la biblioteca openpyxl)."
         return 0
 
+    packed = _stream_size(stream) or 0
     try:
         with zipfile.ZipFile(stream) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -465,6 +527,10 @@ def _scan_xlsx(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int:
     if unpacked > scanner_max_bytes(scanner):
         result.complete = False
         result.error = "El libro XLSX descomprimido excede el tamaño máximo de revisión."
+        return 0
+    if unpacked > RATIO_FLOOR and unpacked > scanner.max_ratio * max(packed, 1):
+        result.complete = False
+        result.error = BOMB_MESSAGE
         return 0
     stream.seek(0)
     try:
@@ -477,6 +543,8 @@ def _scan_xlsx(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int:
         for sheet in book.worksheets:
             header: list[str] | None = None
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if not number & 0xFF:
+                    scanner.check_time()
                 cells = [_cell(v) for v in values]
                 if header is None:
                     if not any(cells):
@@ -495,27 +563,172 @@ def scanner_max_bytes(scanner: Scanner) -> int:
     return getattr(scanner, "max_bytes", DEFAULT_MAX_BYTES)
 
 
+def _stream_size(stream: IO[bytes]) -> int | None:
+    try:
+        pos = stream.tell()
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell()
+        stream.seek(pos)
+        return size
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _sniff_inner(head: bytes, name: str | None = None) -> str:
+    fmt = normalise_format(None, name) if name else None
+    if fmt and fmt not in ("zip", "gzip"):
+        return fmt
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    return "csv"
+
+
+def _copy_bounded(src: IO[bytes], dest: IO[bytes], limit: int, scanner: Scanner) -> int:
+    """Copy at most ``limit`` bytes; raise _Stop when the source holds more."""
+    written = 0
+    while True:
+        block = src.read(1 << 20)
+        if not block:
+            return written
+        written += len(block)
+        if written > limit:
+            raise _Stop(SIZE_MESSAGE)
+        dest.write(block)
+        scanner.check_time()
+
+
+def _merge(into: ScanResult, part: ScanResult, member: str | None) -> None:
+    into.bytes_scanned += part.bytes_scanned
+    into.rows_scanned += part.rows_scanned
+    into.encoding = into.encoding or part.encoding
+    if not part.complete:
+        into.complete = False
+        into.error = part.error
+    for kind, n in part.counts.items():
+        into.counts[kind] = into.counts.get(kind, 0) + n
+    for kind, cols in part.columns.items():
+        per = into.columns.setdefault(kind, {})
+        for col, n in cols.items():
+            key = f"{member}:{col}" if member else col
+            per[key] = per.get(key, 0) + n
+    for kind, samples in part.samples.items():
+        mine = into.samples.setdefault(kind, [])
+        for sample in samples:
+            if len(mine) < 5:
+                mine.append({**sample, "column": f"{member}:{sample['column']}" if member else sample["column"]})
+    into.column_hints.extend(part.column_hints)
+
+
+def _scan_archive(stream: IO[bytes], fmt: str, result: ScanResult, options: dict[str, Any],
+                  scanner: Scanner) -> None:
+    """Unpack a gzip stream or the members of a zip archive (bounded) and scan them."""
+    limit = scanner_max_bytes(scanner)
+    packed = max(_stream_size(stream) or 1, 1)
+    ratio = scanner.max_ratio
+    if fmt == "gzip":
+        with tempfile.TemporaryFile() as tmp:
+            try:
+                with gzip.GzipFile(fileobj=stream) as unpacked:
+                    size = _copy_bounded(unpacked, tmp, min(limit, max(RATIO_FLOOR, ratio * packed)), scanner)
+            except _Stop:
+                raise _Stop(BOMB_MESSAGE if limit > max(RATIO_FLOOR, ratio * packed) else SIZE_MESSAGE)
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raise _Stop(f"Archivo gzip ilegible: {type(exc).__name__}")
+            tmp.seek(0)
+            inner = _sniff_inner(tmp.read(SNIFF_BYTES))
+            tmp.seek(0)
+            _merge(result, scan_stream(tmp, inner, **{**options, "max_bytes": max(size, 1)}), None)
+        return
+    try:
+        archive = zipfile.ZipFile(stream)
+    except zipfile.BadZipFile:
+        raise _Stop("El archivo ZIP no es válido.")
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        declared = sum(i.file_size for i in infos)
+        if declared > limit:
+            raise _Stop(SIZE_MESSAGE)
+        if declared > RATIO_FLOOR and declared > ratio * packed:
+            raise _Stop(BOMB_MESSAGE)
+        budget = min(limit, max(RATIO_FLOOR, ratio * packed))
+        for info in infos:
+            inner = normalise_format(None, info.filename)
+            if inner in ("zip", "gzip"):
+                raise _Stop("Archivo comprimido dentro de otro: revisión incompleta.")
+            with tempfile.TemporaryFile() as tmp:
+                try:
+                    with archive.open(info) as member:
+                        size = _copy_bounded(member, tmp, budget, scanner)
+                except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+                    raise _Stop(f"Miembro del ZIP ilegible: {type(exc).__name__}")
+                budget -= size
+                tmp.seek(0)
+                head = tmp.read(SNIFF_BYTES)
+                tmp.seek(0)
+                if inner is None:
+                    if not head.strip():
+                        continue
+                    inner = _sniff_inner(head)
+                _merge(result, scan_stream(tmp, inner, **{**options, "max_bytes": max(size, 1)}),
+                       info.filename)
+
+
 def scan_stream(stream: IO[bytes], fmt: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 max_samples: int = DEFAULT_MAX_SAMPLES,
-                block_chars: int = DEFAULT_BLOCK_CHARS) -> ScanResult:
-    """Scan a seekable binary stream of format ``fmt`` (see SUPPORTED_FORMATS)."""
+                block_chars: int = DEFAULT_BLOCK_CHARS,
+                max_seconds: float | None = DEFAULT_MAX_SECONDS,
+                max_depth: int = DEFAULT_MAX_DEPTH,
+                max_ratio: int = DEFAULT_MAX_RATIO,
+                deadline: float | None = None) -> ScanResult:
+    """Scan a seekable binary stream of format ``fmt`` (see SUPPORTED_FORMATS).
+
+    A gzip or zip stream is recognised by its first bytes whatever ``fmt`` says."""
     fmt = normalise_format(fmt) or fmt
     if fmt not in SUPPORTED_FORMATS:
         raise ValueError(f"Formato no revisable: {fmt}")
+    if deadline is None and max_seconds:
+        deadline = time.monotonic() + max_seconds
+    pos = stream.tell()
+    magic = stream.read(4)
+    stream.seek(pos)
+    if magic[:2] == b"\x1f\x8b":
+        fmt = "gzip"
+    elif magic == b"PK\x03\x04" and fmt != "xlsx":
+        fmt = "zip"
     result = ScanResult(format=fmt)
     scanner = Scanner(result, max_samples=max_samples, block_chars=block_chars)
     scanner.max_bytes = max_bytes  # type: ignore[attr-defined]
-    if fmt in ("csv", "tsv"):
-        result.bytes_scanned = _scan_csv(stream, scanner, result, fmt)
-    elif fmt in ("json", "geojson"):
-        limited = _scan_json(stream, scanner, result, fmt)
-        result.bytes_scanned = limited.count
-        if limited.truncated:
-            result.complete = False
-            result.error = "Archivo revisado sólo hasta el tamaño máximo."
-    else:
-        result.bytes_scanned = _scan_xlsx(stream, scanner, result)
-    return scanner.finish()
+    scanner.deadline = deadline
+    scanner.max_depth = max_depth
+    scanner.max_ratio = max_ratio
+    options = {"max_samples": max_samples, "block_chars": block_chars, "max_seconds": None,
+               "max_depth": max_depth, "max_ratio": max_ratio, "deadline": deadline}
+    try:
+        if fmt in ("zip", "gzip"):
+            _scan_archive(stream, fmt, result, options, scanner)
+        elif fmt in ("csv", "tsv"):
+            result.bytes_scanned = _scan_csv(stream, scanner, result, fmt)
+        elif fmt in ("json", "geojson"):
+            limited = _scan_json(stream, scanner, result, fmt)
+            result.bytes_scanned = limited.count
+            if limited.truncated:
+                result.complete = False
+                result.error = "Archivo revisado sólo hasta el tamaño máximo."
+        else:
+            result.bytes_scanned = _scan_xlsx(stream, scanner, result)
+    except _Stop as stop:
+        result.complete = False
+        result.error = str(stop)
+    except (RecursionError, MemoryError) as exc:
+        result.complete = False
+        result.error = f"Archivo demasiado complejo: revisión incompleta ({type(exc).__name__})."
+    try:
+        return scanner.finish()
+    except _Stop:
+        return result
 
 
 def scan_file(path: str | os.PathLike[str], fmt: str | None = None, **kwargs: Any) -> ScanResult:
