@@ -122,21 +122,11 @@ def _public_dataset(id_or_name: str) -> model.Package | None:
     return pkg
 
 
-def sach_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """A citizen requests a new dataset (``kind=dataset``) or comments on a
-    public dataset (``kind=comment`` with ``package_id``).
-
-    :param kind: ``dataset`` or ``comment``
-    :param title: subject (max 200 characters)
-    :param body: the request or comment (max 4000 characters)
-    :param package_id: id or name of the dataset commented on (comments only)
-    :param organization_id: id or name of the dependencia asked (optional)
-    :param requester_name: name of the citizen (never shown publicly)
-    :param requester_email: e-mail for the answer (never shown publicly)
-    :returns: the public view of the request (no contact data)
-    """
-    tk.check_access("sach_request_create", context, data_dict)
+def validate_request(data_dict: DataDict, context: Context) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every field of a request checked in one pass: ``(data, errors)``
+    (the form shows all errors at once instead of one round per field)."""
     data, errors = tk.navl_validate(data_dict, create_schema(), context)
+    errors = {k: list(v) for k, v in errors.items() if v}
     if data.get("kind") == "comment":
         pkg = _public_dataset(data.get("package_id") or "")
         if pkg is None:
@@ -156,6 +146,24 @@ def sach_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]
             )
         else:
             data["organization_id"] = org.id
+    return data, errors
+
+
+def sach_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A citizen requests a new dataset (``kind=dataset``) or comments on a
+    public dataset (``kind=comment`` with ``package_id``).
+
+    :param kind: ``dataset`` or ``comment``
+    :param title: subject (max 200 characters)
+    :param body: the request or comment (max 4000 characters)
+    :param package_id: id or name of the dataset commented on (comments only)
+    :param organization_id: id or name of the dependencia asked (optional)
+    :param requester_name: name of the citizen (never shown publicly)
+    :param requester_email: e-mail for the answer (never shown publicly)
+    :returns: the public view of the request (no contact data)
+    """
+    tk.check_access("sach_request_create", context, data_dict)
+    data, errors = validate_request(data_dict, context)
     if errors:
         raise tk.ValidationError(errors)
     _check_rate_limit(context)

@@ -145,6 +145,10 @@ def _participacion_page(form: dict[str, Any] | None = None, errors: dict[str, An
     form = form or {}
     if not form and tk.request.args.get("dataset"):
         form = {"kind": "comment", "package_id": tk.request.args["dataset"]}
+    elif not form and tk.request.args.get("q"):
+        # "request these data" from a search without results
+        query = tk.request.args["q"][:200]
+        form = {"kind": "dataset", "title": tk._("Datos sobre: {q}").format(q=query)}
     titles = _dataset_titles([r["package_id"] for r in listing["results"] if r["package_id"]])
     orgs = _organizations()
     org_titles = {o["value"]: o["text"] for o in orgs}
@@ -163,7 +167,34 @@ def _participacion_page(form: dict[str, Any] | None = None, errors: dict[str, An
         org_titles_by_id=org_ids,
         form=form,
         errors=errors or {},
+        error_labels=_field_labels(),
+        folio=_folio(),
     ), status
+
+
+def _field_labels() -> dict[str, str]:
+    """Names of the form fields, for the error summary."""
+    return {
+        "kind": tk._("Tipo de mensaje"),
+        "package_id": tk._("Conjunto de datos"),
+        "organization_id": tk._("Dependencia"),
+        "title": tk._("Asunto"),
+        "body": tk._("Mensaje"),
+        "requester_name": tk._("Nombre"),
+        "requester_email": tk._("Correo electrónico"),
+        "privacy_accepted": tk._("Aviso de privacidad"),
+        "rate_limit": tk._("Envíos"),
+        "csrf": tk._("Formulario"),
+    }
+
+
+def _folio() -> str:
+    """The folio of the request just sent (``?folio=`` after the redirect):
+    8 hexadecimal characters, anything else is ignored."""
+    import re
+
+    value = tk.request.args.get("folio") or ""
+    return value if re.fullmatch(r"[0-9a-f]{8}", value) else ""
 
 
 def _dataset_titles(ids: list[str]) -> dict[str, dict[str, str]]:
@@ -201,24 +232,27 @@ def participacion() -> Any:
         return _participacion_page(form, {"csrf": [tk._(
             "El formulario caducó o no es válido. Recargue la página y envíelo de nuevo."
         )]}, 400)
-    data = {k: v for k, v in form.items() if v != ""}
+    form["privacy_accepted"] = "1" if tk.request.form.get("privacy_accepted") else ""
+    data = {k: v for k, v in form.items() if v != "" and k != "privacy_accepted"}
     if data.get("kind") != "comment":
         data.pop("package_id", None)
-    if not tk.request.form.get("privacy_accepted"):
-        return _participacion_page(
-            form, {"privacy_accepted": [tk._("Debe aceptar el aviso de privacidad")]}, 400
-        )
+    # every field in one round: the consent is one more error, not a gate
+    from ckanext.sach.microsite.action import validate_request
+
+    _, errors = validate_request(data, _context())
+    if not form["privacy_accepted"]:
+        errors["privacy_accepted"] = [tk._("Debe aceptar el aviso de privacidad")]
+    if errors:
+        return _participacion_page(form, errors, 400)
     try:
         created = tk.get_action("sach_request_create")(_context(), data)
     except RateLimited as err:
         return _participacion_page(form, err.error_dict, 429)
     except tk.ValidationError as err:
         return _participacion_page(form, err.error_dict, 400)
-    tk.h.flash_success(
-        tk._("Gracias. Su solicitud quedó registrada con el folio {id}. "
-             "La respuesta se publicará en esta página.").format(id=created["id"][:8])
-    )
-    return tk.redirect_to("sach_microsite.participacion", _anchor="solicitudes")
+    # the folio is shown where the citizen is looking (the form), not in a
+    # flash message at the top of the page while the list scrolls into view
+    return tk.redirect_to("sach_microsite.participacion", folio=created["id"][:8], _anchor="folio")
 
 
 @blueprint.route("/participacion/<request_id>/responder", methods=["GET", "POST"])
