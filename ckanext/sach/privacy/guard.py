@@ -104,8 +104,8 @@ def scans_message(scans: list[Any]) -> str:
             parts.append(tk._("«{name}»: la revisión de datos personales falló; vuelva a solicitarla "
                               "(«Revisar de nuevo») o corrija el enlace").format(name=name))
         elif scan.status == "incomplete":
-            parts.append(tk._("«{name}»: revisión incompleta, debe revisarla la Unidad de "
-                              "Transparencia").format(name=name))
+            parts.append(tk._("«{name}»: revisión incompleta; debe registrar la revisión un revisor "
+                              "de datos personales").format(name=name))
         else:
             summary = json.loads(scan.summary) if scan.summary else {}
             parts.append(tk._("«{name}»: posibles datos personales ({found}) sin revisar").format(
