@@ -1,7 +1,8 @@
 # San Andrés Cholula open-data catalogue — the two commands:
 #   make run    set up everything and serve http://127.0.0.1:5000 with a demo catalogue
 #   make test   set up the test database and run the whole test suite
-# Other targets: make stop (stop PostgreSQL and Redis), make services, make install, make clean-data
+# Other targets: make dev (same site on CKAN's development server), make stop (stop what this
+# clone started: web server, jobs worker, PostgreSQL, Redis), make services, make install, make clean-data
 
 SHELL := /bin/bash
 VENV ?= .venv
@@ -14,9 +15,14 @@ PORT ?= 5000
 export SACH_PG_PORT ?= 54329
 export SACH_REDIS_PORT ?= 63799
 
-.PHONY: run test stop services install ini db admin demo serve test-db browser clean-data i18n
+.PHONY: run dev test stop services install ini db admin demo serve test-db browser clean-data i18n
 
 run: install i18n services ckan.ini db admin demo serve
+
+# The development server (`ckan run`), only on demand.
+dev: install i18n services ckan.ini db admin demo
+	@scripts/check_port.sh $(HOST) $(PORT)
+	@scripts/serve.sh $(CKAN) ckan.ini $(HOST) $(PORT) dev
 
 test: install i18n browser test-db
 	$(VENV)/bin/pytest --ckan-ini=test.ini $(TESTS) $(PYTEST_ARGS)
@@ -59,7 +65,7 @@ demo: admin
 
 serve:
 	@scripts/check_port.sh $(HOST) $(PORT)
-	@scripts/serve.sh $(CKAN) ckan.ini $(HOST) $(PORT)
+	@scripts/serve.sh $(CKAN) ckan.ini $(HOST) $(PORT) prod
 
 browser:
 	@scripts/install_browser.sh

@@ -1,18 +1,40 @@
-"""Create ckan.ini from ckan.ini.example, filling in fresh secrets."""
+"""Create ckan.ini from ckan.ini.example, filling in fresh secrets.
+
+``@SECRET@`` on a setting line gets a fresh secret each time it appears, except on the two
+``api_token.jwt.*.secret`` lines, which get one shared secret (CKAN signs API tokens with the
+encode secret and checks them with the decode secret: different values reject every token).
+Comment lines are copied as they are: no secret is ever written into a comment.
+"""
 from __future__ import annotations
 
+import re
 import secrets
 import sys
+
+PLACEHOLDER = "@SECRET@"
+_JWT = re.compile(r"^\s*api_token\.jwt\.(?:encode|decode)\.secret\s*=")
+
+
+def render(text: str) -> str:
+    jwt_secret = secrets.token_urlsafe(32)
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith(("#", ";")) or PLACEHOLDER not in line:
+            lines.append(line)
+        elif _JWT.match(line):
+            lines.append(line.replace(PLACEHOLDER, jwt_secret))
+        else:
+            while PLACEHOLDER in line:
+                line = line.replace(PLACEHOLDER, secrets.token_urlsafe(32), 1)
+            lines.append(line)
+    return "".join(lines)
 
 
 def main(src: str, dest: str) -> None:
     with open(src, encoding="utf-8") as f:
         text = f.read()
-    # Each placeholder gets its own secret.
-    while "@SECRET@" in text:
-        text = text.replace("@SECRET@", secrets.token_urlsafe(32), 1)
     with open(dest, "w", encoding="utf-8") as f:
-        f.write(text)
+        f.write(render(text))
 
 
 if __name__ == "__main__":

@@ -123,11 +123,34 @@ start_redis() {
   die "Redis did not start (log: $REDIS_DIR/redis.log)"
 }
 
+ours() {  # ours PIDFILE WORD: the PID in PIDFILE is alive and its command line contains WORD
+  local pid; [ -f "$1" ] || return 1
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
+}
+
+stop_pid() {  # stop_pid PIDFILE WORD LABEL: TERM, wait up to 10 s, then KILL; only if ours
+  if ours "$1" "$2"; then
+    local pid; pid=$(cat "$1"); say "Stopping $3 (pid $pid)"; kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$1"
+}
+
+# Stops only what this clone started: the web server and jobs worker of scripts/serve.sh, the
+# PostgreSQL cluster of $PG_DATA and the Redis whose PID file is in $REDIS_DIR (checked to be a
+# live redis-server on our port). A Redis or PostgreSQL of another clone on the same port is left.
 stop_all() {
   local bin
+  stop_pid "$LOCAL/run/web.pid" "gunicorn\|ckan" "the web server"
+  stop_pid "$LOCAL/run/worker.pid" "jobs worker" "the jobs worker"
   if bin=$(pg_bindir) && pg_running; then say "Stopping PostgreSQL"; run_pg "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null; fi
-  if [ -f "$REDIS_DIR/redis.pid" ] && kill -0 "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null; then
-    say "Stopping Redis"; "$(redis_cli)" -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$REDIS_DIR/redis.pid")"
+  if ours "$REDIS_DIR/redis.pid" "redis-server.*:$REDIS_PORT"; then
+    stop_pid "$REDIS_DIR/redis.pid" "redis-server" "Redis"
+  elif redis_running; then
+    say "A Redis on 127.0.0.1:$REDIS_PORT was not started by this clone ($REDIS_DIR): left running"
   fi
 }
 
