@@ -233,11 +233,17 @@ def test_self_review_refused_for_editor_admin_and_sysadmin_uploader(app, officer
     err = _review(app, sys_h, pkg2["id"], status=403).json["error"]["message"]
     assert "cuatro ojos" in err
     assert not pauth.can_review(sysadmin["name"], pkg2["id"])
-    # a reviewer who uploaded to a dataset cannot review it either
-    _upload(app, reviewer, pkg2["id"], _people(2, seed=9)) if False else None
     assert pauth.can_review(reviewer["user"]["name"], pkg2["id"])
     _review(app, reviewer, pkg2["id"])
     assert pmodel.reviews(pkg["id"]) == [] and len(pmodel.reviews(pkg2["id"])) == 1
+    # a reviewer who is also an editor of the dependencia and uploads cannot review their own file
+    tk.get_action("organization_member_create")(
+        {"ignore_auth": True}, {"id": officer["org"]["id"], "username": reviewer["user"]["name"],
+                                "role": "editor"})
+    pkg3 = make_dataset(officer["org"], private=True)
+    _upload(app, reviewer, pkg3["id"], _people(2, seed=9))
+    _review(app, reviewer, pkg3["id"], status=403)
+    _review(app, sys_h, pkg3["id"])
 
 
 @pytest.mark.ckan_config("ckanext.sach.privacy.reviewer_role", "admin")
