@@ -353,3 +353,52 @@ def test_review_queue_for_reviewers_oldest_first(app, officer, reviewer, make_da
     # reviewers may read the waiting private dataset of another dependencia; outsiders still may not
     app.get("/api/3/action/package_show", params={"id": second["id"]}, headers=reviewer["headers"])
     app.get("/api/3/action/package_show", params={"id": second["id"]}, headers=officer["headers"], status=403)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[list[tuple[str, list[str], str]]]:
+    """A local SMTP server (Python 3.11's smtpd) on a port of privcore's range, collecting messages."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import asyncore
+        import smtpd
+    received: list[tuple[str, list[str], str]] = []
+
+    class Collector(smtpd.SMTPServer):
+        def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
+            received.append((mailfrom, rcpttos, data.decode() if isinstance(data, bytes) else data))
+
+    server = Collector(("127.0.0.1", 5121), None)
+    thread = threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.1}, daemon=True)
+    thread.start()
+    yield received
+    server.close()
+    thread.join(timeout=2)
+
+
+@pytest.mark.ckan_config("smtp.server", "127.0.0.1:5121")
+@pytest.mark.ckan_config("smtp.mail_from", "datos@sach.gob.mx")
+def test_reviewers_are_emailed_when_a_scan_finds_something(app, officer, reviewer, make_dataset, smtp_server):
+    import time
+
+    model.User.get(reviewer["user"]["name"]).email = "revisora@sach.gob.mx"
+    model.Session.commit()
+    pkg = make_dataset(officer["org"], private=True)
+    _upload(app, officer, pkg["id"], _people(3))
+    for _ in range(50):
+        if any("revisora@sach.gob.mx" in m[1] for m in smtp_server):
+            break
+        time.sleep(0.1)
+    mails = [m for m in smtp_server if "revisora@sach.gob.mx" in m[1]]
+    assert mails, smtp_server
+    import email
+
+    message = email.message_from_string(mails[0][2])
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert "Datos personales por revisar" in str(email.header.make_header(
+        email.header.decode_header(message["Subject"])))
+    assert "CURP" in body and f"/dataset/{pkg['name']}/datos-personales" in body
+    header, people = s.people_rows(random.Random(1), 3)
+    assert all(value not in body for value in people[0][1:7])  # never a value
