@@ -141,6 +141,8 @@ class Plan:
 
 def private_value(private: Any) -> bool:
     """``private`` as a bool; a ValidationError (409) for anything else ("si", 2, [])."""
+    if private is None:  # JSON null: CKAN's default (public)
+        return False
     if isinstance(private, bool):
         return private
     if isinstance(private, str) and private.strip().lower() in ("true", "false", "1", "0", "yes", "no",
