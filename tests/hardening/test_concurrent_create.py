@@ -26,7 +26,13 @@ def _post(url: str, token: str, body: dict[str, Any]) -> tuple[int, dict[str, An
         with urllib.request.urlopen(request, timeout=120) as res:
             return res.status, json.loads(res.read())
     except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read() or b"{}")
+        raw = err.read() or b"{}"
+        try:
+            return err.code, json.loads(raw)
+        except ValueError:
+            return err.code, {"error": raw[:300].decode("utf-8", "replace")}
+    except (urllib.error.URLError, OSError) as err:  # e.g. a timeout on a loaded machine: reported, not lost
+        return 599, {"error": repr(err)}
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

@@ -42,7 +42,13 @@ def _dataset(org: dict[str, Any], kind: str, **fields: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def world(with_plugins: Any, clean_db: Any, clean_index: Any) -> dict[str, Any]:
-    # with_plugins: activities are recorded by the activity plugin's signal subscriptions
+    # activities are recorded by the activity plugin's signal subscriptions; after earlier tests
+    # reloaded the plugins they are not always connected again: connect them (idempotent in blinker)
+    from ckanext.activity.subscriptions import get_subscriptions
+
+    for signal, subscriptions in get_subscriptions().items():
+        for sub in subscriptions:
+            signal.connect(sub["receiver"], sender=sub["sender"]) if isinstance(sub, dict) else signal.connect(sub)
     sysadmin = factories.Sysadmin()
     editor, other, registered = factories.User(), factories.User(), factories.User()
     org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])

@@ -19,13 +19,14 @@ touches it:
   index), a resource URL longer than ``URL_MAX_BYTES`` (``idx_package_resource_url``)
   and NUL characters anywhere.
 - ``package_create`` serialises creations of one name: a PostgreSQL
-  advisory lock on the name, held until the transaction ends, then a check
-  that the name is free. Of N simultaneous creations exactly one succeeds;
+  advisory lock on the name, held until the transaction ends (waiters poll
+  for 2 s at most, then get the 409), then a check that the name is free. Of N simultaneous creations exactly one succeeds;
   the others get a 409 "ya existe" and nothing is overwritten. A unique
   violation that still reaches the database becomes the same 409.
 """
 from __future__ import annotations
 
+import time
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -148,7 +149,9 @@ def _shape_errors(data_dict: DataDict) -> dict[str, Any]:
             found = _object_list_errors(value, None)
         elif field is not None and field.get("repeating_subfields"):
             subfields = {f["field_name"]: f for f in field["repeating_subfields"]}
-            found = _object_list_errors(value, subfields)
+            # text: JSON sent by a form (multipart API calls); scheming's validators decide
+            found = _scalar_error(value) if isinstance(value, str) else _object_list_errors(value, subfields)
+            found = [found] if isinstance(found, str) else found
         elif field is not None and _is_multiple(field):
             if isinstance(value, list):
                 bad = next((e for e in map(_scalar_error, value) if e), None)
@@ -225,6 +228,24 @@ def _check_ref(data_dict: DataDict, keys: tuple[str, ...] = ("id", "name")) -> N
             raise tk.ObjectNotFound(tk._("Conjunto de datos no encontrado"))
 
 
+LOCK_WAIT_SECONDS = 2.0
+
+
+def _lock_name(key: str) -> bool:
+    """The advisory lock of the name (released when the transaction ends). Waiters poll for at
+    most ``LOCK_WAIT_SECONDS`` instead of blocking: a burst of creations of one name must not hold
+    every pooled connection while the first one runs."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        got = model.Session.execute(sa.text("SELECT pg_try_advisory_xact_lock(:ns, hashtext(:name))"),
+                                    {"ns": LOCK_NAMESPACE, "name": key}).scalar()
+        if got:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
 def _name_taken(name: str) -> tk.ValidationError:
     return tk.ValidationError({"name": [
         tk._("Ya existe un conjunto de datos con el nombre «{name}».").format(name=name)]})
@@ -253,8 +274,8 @@ def package_create(next_action: Any, context: Context, data_dict: DataDict) -> A
     name = data_dict.get("name")
     if isinstance(name, str) and name.strip():
         key = name.strip()
-        model.Session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, hashtext(:name))"),
-                              {"ns": LOCK_NAMESPACE, "name": key})
+        if not _lock_name(key):
+            raise _name_taken(key)  # another request is creating this very name right now
         taken = model.Session.execute(
             sa.text("SELECT 1 FROM package WHERE name = :name AND state <> 'deleted'"), {"name": key}).first()
         if taken:
