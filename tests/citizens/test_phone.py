@@ -1,0 +1,135 @@
+"""Phone first, in a real Chromium (Playwright) with axe-core: every public
+page and the officer pages at 360×800 and 1280×900, in Spanish and English —
+no serious/critical axe violation, nothing wider than the viewport; on the
+dataset page at 360×800 the title and the first download button lie within
+the first screen; "Filtrar resultados" is reached and pressed by keyboard."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import factories
+
+from tests.helpers import PASSWORD
+from tests.microsite.test_browser import (  # noqa: F401  (pytest fixtures)
+    CHROMIUM,
+    _site_url_is_live_server,
+    browser,
+    live,
+    public_pages,
+)
+
+import os
+
+pytestmark = [
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),
+    pytest.mark.usefixtures("with_plugins"),
+]
+
+WIDTHS = ((360, 800), (1280, 900))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _plugins_loaded_together():
+    """Load every plugin in one call before ``live`` does (one at a time,
+    ``sach`` would chain ``package_activity_list`` before ``activity`` defines it)."""
+    import ckan.plugins as plugins
+    from ckan.common import config
+
+    names = [n for n in config["ckan.plugins"] if not plugins.plugin_loaded(n)]
+    if names:
+        plugins.load(*names)
+    # linked files are not downloaded for a personal-data scan here (no network)
+    old = config.get("ckanext.sach.privacy.scan_links")
+    config["ckanext.sach.privacy.scan_links"] = False
+    yield
+    config["ckanext.sach.privacy.scan_links"] = old
+
+
+def _pages(live: dict[str, Any]) -> list[str]:
+    return [path for _, path in public_pages(live)] + ["/transparencia/cobertura"]
+
+
+def _check(page, axe, url: str, width: int) -> dict[str, Any]:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    found: dict[str, Any] = {}
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > width + 1:
+        found["overflow"] = scroll_width
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    serious = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    if serious:
+        found["axe"] = serious
+    return found
+
+
+@pytest.mark.parametrize("width,height", WIDTHS)
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_public_and_officer_pages(live, browser, width, height, prefix):
+    from axe_playwright_python.sync_playwright import Axe
+
+    officer = factories.Sysadmin(password=PASSWORD)
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="es-MX")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    axe = Axe()
+    problems: dict[str, Any] = {}
+    try:
+        for path in _pages(live):
+            found = _check(page, axe, live["base"] + prefix + path, width)
+            if found:
+                problems[prefix + path] = found
+        # officer pages, signed in through the login form
+        page.goto(live["base"] + "/user/login")
+        page.fill("#field-login", officer["name"])
+        page.fill("#field-password", PASSWORD)
+        with page.expect_navigation():
+            page.press("#field-password", "Enter")
+        for path in ("/calidad", "/transparencia/cobertura"):
+            found = _check(page, axe, live["base"] + prefix + path, width)
+            if found:
+                problems["officer " + prefix + path] = found
+    finally:
+        context.close()
+    assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_dataset_page_title_and_download_first_on_a_phone(live, browser, prefix):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="es-MX")
+    page = context.new_page()
+    try:
+        page.goto(f"{live['base']}{prefix}/dataset/{live['dataset']['name']}")
+        h1 = page.locator("h1").first.bounding_box()
+        download = page.locator(".resource-item a[href*='/download/'], .resource-item a.resource-url-analytics").first
+        box = download.bounding_box()
+        assert h1 is not None and h1["y"] + h1["height"] <= 800, h1
+        assert box is not None and box["y"] + box["height"] <= 800, box
+    finally:
+        context.close()
+
+
+def test_filters_reachable_by_keyboard(live, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="es-MX")
+    page = context.new_page()
+    try:
+        page.goto(f"{live['base']}/dataset/?q=presupuesto")
+        button = page.locator(".show-filters")
+        assert button.count() == 1
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('show-filters')"):
+                break
+        else:
+            pytest.fail("'Filtrar resultados' is never focused by Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.body.classList.contains('filters-modal')")
+    finally:
+        context.close()
