@@ -26,6 +26,13 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IConfigurable)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IMiddleware, inherit=True)
+
+    # IMiddleware: headers, compression, proxies (ckanext.sach.web.middleware)
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        from ckanext.sach.web import middleware
+
+        return middleware.make_middleware(app, config)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
