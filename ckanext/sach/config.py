@@ -174,16 +174,3 @@ def gzip_min_size() -> int:
 
 def content_security_policy() -> str:
     return (tk.config.get("ckanext.sach.content_security_policy") or "").strip()
-
-
-# ---- served site (ckanext.sach.web)
-def trusted_proxies() -> int:
-    return max(0, tk.config.get("ckanext.sach.trusted_proxies") or 0)
-
-
-def gzip_min_size() -> int:
-    return max(0, tk.config.get("ckanext.sach.gzip_min_size") or 0)
-
-
-def content_security_policy() -> str:
-    return (tk.config.get("ckanext.sach.content_security_policy") or "").strip()

@@ -55,10 +55,10 @@ def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
 
     from ckanext.sach.microsite import content
 
-    names = config["ckan.plugins"]
-    for name in names:
-        if not plugins.plugin_loaded(name):
-            plugins.load(name)
+    # all at once: a plugin's chained actions need their parents (activity) loaded with it
+    missing = [name for name in config["ckan.plugins"] if not plugins.plugin_loaded(name)]
+    if missing:
+        plugins.load(*missing)
     reset_db()
     reset_index()
     content.invalidate()

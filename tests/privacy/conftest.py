@@ -90,3 +90,11 @@ def empty_queue():
     queue.empty()
     yield queue
     queue.empty()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """test.ini turns link scanning off for the other test packages; the guard's own tests run
+    with the production default (on)."""
+    for item in items:
+        if "/tests/privacy/" in str(item.path):
+            item.add_marker(pytest.mark.ckan_config("ckanext.sach.privacy.scan_links", True))
