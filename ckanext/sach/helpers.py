@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.sach import config
 
 __all__ = [
+    "sach_error_detail",
     "sach_municipality_name",
     "sach_contact_email",
     "sach_contact_phone",
@@ -265,3 +266,16 @@ def sach_visible_count(kind: str, name: str) -> int | None:
     if counts is None:
         return None
     return int(counts.get(kind, {}).get(name, 0))
+
+
+def sach_error_detail(code: Any, content: Any) -> str:
+    """The message an ``abort(code, message)`` gave, for the error page; empty when the error
+    carries only werkzeug's generic English description (the page then says it in Spanish)."""
+    from werkzeug.exceptions import default_exceptions
+
+    text = str(content or "").strip()
+    try:
+        generic = default_exceptions[int(code)].description
+    except (KeyError, TypeError, ValueError):
+        generic = None
+    return "" if not text or text == (generic or "").strip() else text
