@@ -47,7 +47,9 @@ def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
 
     names = config["ckan.plugins"]
     # all at once: a plugin chaining another plugin's action needs both loaded before the update
-    plugins.load(*[name for name in names if not plugins.plugin_loaded(name)])
+    names = [name for name in names if not plugins.plugin_loaded(name)]
+    if names:
+        plugins.load(*names)
     reset_db()
     reset_index()
     build_js_translations()
