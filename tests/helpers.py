@@ -37,8 +37,11 @@ VALID_DATASET: dict[str, Any] = {
 
 
 def sysadmin_context() -> dict[str, Any]:
-    """An action context of a sysadmin (the first active one, created when there is none)."""
-    user = model.Session.query(model.User).filter_by(sysadmin=True, state="active").first()
+    """An action context of a sysadmin (the oldest active one that is not the site user, created
+    when there is none). Not the site user: CKAN hides its activities (`ckan.hide_activity_from_users`)."""
+    site_user = tk.config.get("ckan.site_id")
+    user = (model.Session.query(model.User).filter_by(sysadmin=True, state="active")
+            .filter(model.User.name != site_user).order_by(model.User.created).first())
     if user is None:
         user = model.User.get(factories.Sysadmin()["name"])
     return {"user": user.name, "ignore_auth": True}
