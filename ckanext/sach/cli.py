@@ -123,3 +123,9 @@ def privacy_scan_command(datasets: tuple[str, ...], all_datasets: bool) -> None:
         status = result["status"] if result else "omitido"
         counts[status] = counts.get(status, 0) + 1
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "Nada que revisar.")
+
+
+# `ckan sach template | export | load` (bulk publishing) live in their own module
+from ckanext.sach.bulk import cli as _bulk_cli  # noqa: E402
+
+_bulk_cli.register(sach)

@@ -22,7 +22,8 @@ HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext
                   "ckanext.sach.quality.logic", "ckanext.sach.privacy.helpers"]
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
 VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views",
-                "ckanext.sach.privacy.views", "ckanext.sach.quality.views", "ckanext.sach.coverage.views"]
+                "ckanext.sach.privacy.views", "ckanext.sach.quality.views", "ckanext.sach.coverage.views",
+                "ckanext.sach.bulk.views"]
 
 
 def _public(modules: list[str]) -> dict[str, Any]:

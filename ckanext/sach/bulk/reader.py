@@ -1,0 +1,267 @@
+"""Reading an uploaded spreadsheet (XLSX or CSV) into canonical rows, streaming.
+
+Whatever is wrong with the *file* raises :class:`FileError` with a Spanish message (never a
+500): not a spreadsheet, an old Excel file, wrong or missing headers, a template of an older
+schema, merged cells, too many rows, no data. What is wrong with a *cell* (a formula) is kept on
+the row and reported with its row and column.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO, Any, Iterator
+
+import ckan.plugins.toolkit as tk
+
+from . import cells as cellmod
+from .columns import ROW_KIND_KEY, Column, fingerprint, normal
+
+MARKER_SHEET = "_sach"
+MARKER = "sach-carga-masiva"
+DATA_SHEET = "Catálogo"
+LIST_SHEET = "Listas"
+
+
+class FileError(Exception):
+    """A file that cannot be read as a bulk template (message in Spanish)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Row:
+    number: int                            # row number in the sheet (header is row 1)
+    cells: dict[str, str]
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column key, message)
+
+
+@dataclass
+class Sheet:
+    kind: str
+    present: list[str]                     # keys of the columns in the file
+    rows: list[Row]
+
+
+def _formula_message() -> str:
+    return tk._("la celda contiene una fórmula; escriba el valor (copie y pegue como «solo valores»).")
+
+
+def read(stream: IO[bytes], cols: list[Column], max_rows: int) -> Sheet:
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileError(tk._("Es un archivo de Excel antiguo (.xls). Guárdelo como «Libro de Excel (.xlsx)» "
+                             "o como «CSV UTF-8» y vuelva a subirlo."))
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(stream, cols, max_rows)
+    return _read_csv(stream, cols, max_rows)
+
+
+def _not_a_spreadsheet() -> FileError:
+    return FileError(tk._("El archivo no es una hoja de cálculo XLSX ni un CSV. Descargue la plantilla, "
+                          "llénela y súbala tal cual."))
+
+
+def _map_header(header: list[Any], cols: list[Column], marker: str | None) -> list[Column | None]:
+    by_name: dict[str, Column] = {}
+    for col in cols:  # field keys ("title", "contact.email") too, unless a label reads the same
+        by_name[normal(col.key)] = col
+    for col in cols:
+        by_name[normal(col.label)] = col
+    mapped: list[Column | None] = []
+    unknown: list[str] = []
+    seen: set[str] = set()
+    for cell in header:
+        text = cellmod.text_of(cell)
+        if not text:
+            mapped.append(None)
+            continue
+        col = by_name.get(normal(text))
+        if col is None:
+            unknown.append(text)
+            mapped.append(None)
+            continue
+        if col.key in seen:
+            raise FileError(tk._("La columna «{column}» aparece dos veces en el encabezado.").format(column=text))
+        seen.add(col.key)
+        mapped.append(col)
+    missing = [c.label for c in cols if c.required and c.key not in seen and c.level != "resource"]
+    if not seen:
+        raise FileError(tk._("La primera fila no tiene los encabezados de la plantilla de carga masiva "
+                             "(«Tipo de fila», «Título», «URL»…). Descargue la plantilla y use sus columnas."))
+    if marker is not None and marker != fingerprint(cols) and (missing or unknown):
+        raise FileError(tk._("La plantilla es de una versión anterior del esquema de datos. Descargue la "
+                             "plantilla actual (o exporte de nuevo la dependencia) y copie en ella sus "
+                             "filas. Columnas que ya no existen: {unknown}. Columnas nuevas obligatorias: "
+                             "{missing}.").format(unknown=", ".join(unknown) or "—",
+                                                  missing=", ".join(missing) or "—"))
+    problems = []
+    if unknown:
+        problems.append(tk._("columnas desconocidas: {names}").format(names=", ".join(f"«{u}»" for u in unknown)))
+    if missing:
+        problems.append(tk._("faltan las columnas obligatorias: {names}").format(
+            names=", ".join(f"«{m}»" for m in missing)))
+    if problems:
+        raise FileError(tk._("Los encabezados no corresponden a la plantilla: {problems}. Use los encabezados "
+                             "de la plantilla descargada, sin cambiarlos.").format(problems="; ".join(problems)))
+    return mapped
+
+
+def _rows(values: Iterator[tuple[int, list[Any], list[bool]]], mapped: list[Column | None],
+          max_rows: int) -> list[Row]:
+    rows: list[Row] = []
+    for number, row_values, formulas in values:
+        cells: dict[str, str] = {}
+        problems: list[tuple[str, str]] = []
+        blank = True
+        for i, col in enumerate(mapped):
+            if col is None:
+                continue
+            raw = row_values[i] if i < len(row_values) else None
+            if i < len(formulas) and formulas[i]:
+                problems.append((col.key, _formula_message()))
+                cells[col.key] = ""
+                blank = False
+                continue
+            text = cellmod.canonical(col, raw)
+            cells[col.key] = text
+            blank = blank and not text
+        if blank:
+            continue
+        if len(rows) >= max_rows:
+            raise FileError(tk._("El archivo tiene más de {max} filas de datos. Divídalo en varios archivos de "
+                                 "hasta {max} filas (conjuntos y recursos).").format(max=max_rows))
+        rows.append(Row(number, cells, problems))
+    if not rows:
+        raise FileError(tk._("El archivo no tiene filas de datos: llene al menos una fila «Conjunto» debajo "
+                             "de los encabezados."))
+    return rows
+
+
+def _sheet(kind: str, mapped: list[Column | None], rows: list[Row]) -> Sheet:
+    return Sheet(kind, [c.key for c in mapped if c is not None], rows)
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ref(stream: IO[bytes], sheet_path: str) -> str | None:
+    """The first merged range of a worksheet (read from the XML in chunks: read-only mode of
+    openpyxl does not expose merged cells)."""
+    with zipfile.ZipFile(stream) as archive:
+        try:
+            member = archive.open(sheet_path)
+        except KeyError:
+            return None
+        with member:
+            tail = b""
+            while True:
+                chunk = member.read(1 << 16)
+                if not chunk:
+                    return None
+                found = _MERGE.search(tail + chunk)
+                if found:
+                    return found.group(1).decode()
+                tail = chunk[-200:]
+
+
+def _read_xlsx(stream: IO[bytes], cols: list[Column], max_rows: int) -> Sheet:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=False)
+    except Exception:  # zip that is not a workbook (docx, odt…), broken file
+        raise _not_a_spreadsheet() from None
+    try:
+        marker = None
+        if MARKER_SHEET in book.sheetnames:
+            first = next(book[MARKER_SHEET].iter_rows(min_row=1, max_row=1, values_only=True), ())
+            if len(first) >= 2 and first[0] == MARKER:
+                marker = str(first[1])
+        names = [n for n in book.sheetnames if n not in (MARKER_SHEET, LIST_SHEET)]
+        if not names:
+            raise _not_a_spreadsheet()
+        name = DATA_SHEET if DATA_SHEET in names else names[0]
+        sheet = book[name]
+        sheet_path = _sheet_path(book, name)
+        stream.seek(0)
+        ref = _merged_ref(stream, sheet_path) if sheet_path else None
+        if ref:
+            raise FileError(tk._("La hoja tiene celdas combinadas ({ref}). Sepárelas («Separar celdas») y "
+                                 "escriba el valor en cada celda.").format(ref=ref))
+        iterator = sheet.iter_rows()
+        header_cells = next(iterator, None)
+        if header_cells is None:
+            raise FileError(tk._("La hoja está vacía: descargue la plantilla y llénela."))
+        mapped = _map_header([c.value for c in header_cells], cols, marker)
+
+        def values() -> Iterator[tuple[int, list[Any], list[bool]]]:
+            for number, row in enumerate(iterator, start=2):
+                yield number, [c.value for c in row], [getattr(c, "data_type", None) == "f" for c in row]
+
+        rows = _rows(values(), mapped, max_rows)
+    except FileError:
+        raise
+    except Exception:  # a workbook whose sheet XML is broken
+        raise _not_a_spreadsheet() from None
+    finally:
+        book.close()
+    return _sheet("xlsx", mapped, rows)
+
+
+def _sheet_path(book: Any, name: str) -> str | None:
+    """Path of a worksheet's XML in the archive (openpyxl keeps it on read-only sheets)."""
+    sheet = book[name]
+    path = getattr(sheet, "_worksheet_path", None) or getattr(getattr(sheet, "_reader", None), "path", None)
+    if path:
+        return str(path).lstrip("/")
+    index = book.sheetnames.index(name) + 1
+    return f"xl/worksheets/sheet{index}.xml"
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def _read_csv(stream: IO[bytes], cols: list[Column], max_rows: int) -> Sheet:
+    sample = stream.read(1 << 16)
+    stream.seek(0)
+    if b"\x00" in sample:
+        raise _not_a_spreadsheet()
+    encoding = "utf-8-sig"
+    try:
+        sample.decode(encoding)
+    except UnicodeDecodeError as err:
+        if err.start < len(sample) - 4:  # not a multi-byte character cut by the sample's end
+            encoding = "cp1252"
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+    first_line = sample.split(b"\n", 1)[0].decode(encoding, errors="replace")
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    if not first_line.count(delimiter):
+        raise _not_a_spreadsheet()
+    try:
+        reader = csv.reader(text, delimiter=delimiter)
+        header = next(reader, None)
+        if not header:
+            raise _not_a_spreadsheet()
+        mapped = _map_header(header, cols, None)
+
+        def values() -> Iterator[tuple[int, list[Any], list[bool]]]:
+            for number, row in enumerate(reader, start=2):
+                yield number, row, [v.startswith("=") and len(v) > 1 for v in row]
+
+        rows = _rows(values(), mapped, max_rows)
+    except csv.Error:
+        raise _not_a_spreadsheet() from None
+    finally:
+        text.detach()
+    return _sheet("csv", mapped, rows)
+
+
+def row_kind(row: Row) -> str:
+    return row.cells.get(ROW_KIND_KEY, "")
