@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -82,3 +83,58 @@ def test_every_spanish_message_has_an_english_translation():
         if ids[0] and SPANISH.search(ids[0]) and not all(strings):
             missing.append(ids[0])
     assert missing == []
+
+
+# --- the editable microsite texts in English -------------------------------------------------
+
+def _section(body: str, name: str) -> str:
+    start = body.index(f'aria-labelledby="text-{name}"')
+    return body[start:body.index("</section>", start)]
+
+
+def test_microsite_text_in_english_on_en_pages_spanish_marked_as_fallback(app, make_content):
+    org = factories.Organization()
+    make_content("texto_micrositio", org, name="principios", section="datos_abiertos", position=1,
+                 title="Principios", notes="Abiertos **por defecto**.",
+                 title_en="Principles", notes_en="Open **by default**.")
+    make_content("texto_micrositio", org, name="estrategia", section="datos_abiertos", position=2,
+                 title="Estrategia de datos abiertos", notes="Publicamos con la Guía.")
+
+    spanish = app.get("/gobierno-abierto/datos-abiertos").body
+    translated = _section(spanish, "principios")
+    assert ">Principios</h2>" in translated and "<strong>por defecto</strong>" in translated
+    assert "Principles" not in spanish
+    assert 'lang="es"' not in _section(spanish, "estrategia")  # the page itself is Spanish
+
+    english = app.get("/en/gobierno-abierto/datos-abiertos").body
+    translated = _section(english, "principios")
+    assert ">Principles</h2>" in translated and "<strong>by default</strong>" in translated
+    assert "Principios" not in translated and 'lang="es"' not in translated
+    fallback = _section(english, "estrategia")
+    assert re.search(r'<h2 id="text-estrategia" lang="es">Estrategia de datos abiertos</h2>', fallback)
+    assert re.search(r'<div class="sach-markdown" lang="es">\s*<p>Publicamos con la Guía.</p>', fallback)
+
+
+def test_english_text_fields_are_optional_and_stored(make_content):
+    org = factories.Organization()
+    text = make_content("texto_micrositio", org, title="Solo en español", notes="Texto.")
+    assert not text.get("title_en") and not text.get("notes_en")
+    text = make_content("texto_micrositio", org, title="Principios", notes="Texto.",
+                        title_en="  Principles  ", notes_en="Text.")
+    shown = tk.get_action("package_show")({"ignore_auth": True}, {"id": text["id"]})
+    assert shown["title_en"] == "Principles" and shown["notes_en"] == "Text."
+
+
+def test_spanish_content_is_marked_on_english_pages(app, catalogue):
+    body = app.get("/en/dataset/presupuesto-2024").body
+    assert re.search(r'<h1>\s*<span lang="es">Presupuesto 2024</span>', body)
+    assert '<div class="notes embedded-content" lang="es">' in body
+    body = app.get("/en/dataset/").body
+    assert re.search(r'<a href="/en/dataset/presupuesto-2024" lang="es">Presupuesto 2024</a>', body)
+    assert '<span class="item-label" lang="es">Tesorería Municipal</span>' in body
+    body = app.get("/en/organization/").body
+    assert '<h2 class="media-heading" lang="es">Tesorería Municipal</h2>' in body
+    body = app.get("/en/").body
+    assert re.search(r'lang="es">Presupuesto 2024</a>', body)
+    # on Spanish pages the same content needs no mark
+    assert 'lang="es">Presupuesto 2024' not in app.get("/dataset/presupuesto-2024").body

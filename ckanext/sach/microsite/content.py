@@ -171,6 +171,8 @@ def texts(section: str) -> list[dict[str, Any]]:
                 "title": pkg.get("title"),
                 "notes": pkg.get("notes") or "",
                 "notes_html": _markdown(pkg.get("notes")),
+                "title_en": pkg.get("title_en") or "",
+                "notes_en_html": _markdown(pkg.get("notes_en")) if pkg.get("notes_en") else "",
                 "position": _int(pkg.get("position")),
                 "resources": [_resource(r) for r in pkg.get("resources", [])],
             })

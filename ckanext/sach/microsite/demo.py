@@ -24,13 +24,23 @@ TEXTS = [
          notes=("Gobierno Abierto es una forma de gobernar con la ciudadanía: **transparencia**, "
                 "**participación** y **colaboración**. En San Andrés Cholula lo impulsa la Comisión "
                 "Intersecretarial para el Fomento de Prácticas de Gobierno Abierto, con la Coordinación "
-                "General de Transparencia al frente de este micrositio.")),
+                "General de Transparencia al frente de este micrositio."),
+         title_en="What is Open Government?",
+         notes_en=("Open Government is a way of governing with citizens: **transparency**, "
+                   "**participation** and **collaboration**. In San Andrés Cholula it is driven by the "
+                   "Comisión Intersecretarial para el Fomento de Prácticas de Gobierno Abierto, with the "
+                   "Coordinación General de Transparencia in charge of this microsite.")),
     dict(name="texto-principios-datos-abiertos", section="datos_abiertos", position=1,
          title="Principios",
          notes=("Seguimos los seis principios de la Carta Internacional de Datos Abiertos:\n\n"
                 "1. Abiertos por defecto.\n2. Oportunos y exhaustivos.\n3. Accesibles y utilizables.\n"
                 "4. Comparables e interoperables.\n5. Para mejorar la gobernanza y la participación "
-                "ciudadana.\n6. Para el desarrollo incluyente y la innovación.")),
+                "ciudadana.\n6. Para el desarrollo incluyente y la innovación."),
+         title_en="Principles",
+         notes_en=("We follow the six principles of the International Open Data Charter:\n\n"
+                   "1. Open by default.\n2. Timely and comprehensive.\n3. Accessible and usable.\n"
+                   "4. Comparable and interoperable.\n5. For improved governance and citizen "
+                   "engagement.\n6. For inclusive development and innovation.")),
     dict(name="texto-estrategia-datos-abiertos", section="datos_abiertos", position=2,
          title="Estrategia de datos abiertos",
          notes=("Publicamos con los metadatos de la Guía de Implementación de la Política de Datos "
@@ -47,7 +57,11 @@ TEXTS = [
          title="Cómo respondemos",
          notes=("Cada solicitud llega a la dependencia correspondiente. Publicamos aquí su estado "
                 "(recibida, en atención, respondida o no procede) y la respuesta. Nunca publicamos tu "
-                "nombre ni tu correo.")),
+                "nombre ni tu correo."),
+         title_en="How we answer",
+         notes_en=("Each request goes to the department concerned. We publish its status here "
+                   "(received, being handled, answered or declined) and the answer. We never publish "
+                   "your name or your e-mail.")),
 ]
 
 CARDS = [

@@ -18,8 +18,13 @@ import ckan.plugins.toolkit as tk
 from ckanext.sach.microsite import content
 from ckanext.sach.microsite.action import RateLimited
 from ckanext.sach.microsite.auth import can_answer
+from ckanext.sach.microsite.i18n import keep_language, translated_licences
 
 blueprint = Blueprint("sach_microsite", __name__, url_prefix="/gobierno-abierto")
+# every redirect of the site (not only this blueprint's) keeps the page language
+blueprint.after_app_request(keep_language)
+# the dataset forms offer the licences in the page language
+blueprint.before_app_request(translated_licences)
 
 REQUESTS_PER_PAGE = 20
 CARDS_PER_PAGE = 24
