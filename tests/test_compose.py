@@ -6,7 +6,9 @@ real: the compose file's structure, that every environment variable given to
 CKAN names an option CKAN (or scheming, dcat, sach) declares, that no secret is
 written in the files, the Solr schema patch (run on a sample and on the schema
 of the installed CKAN), the PostgreSQL init script (run against the test
-PostgreSQL), and `docker compose config` when a compose client is installed.
+PostgreSQL), the image's entry point docker/ckan/sach-start.sh (run for real:
+migrations and gunicorn against the test database, and its Solr switch), and
+`docker compose config` when a compose client is installed.
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ import importlib.metadata
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -40,10 +44,14 @@ CKAN_DOCKERFILE = ROOT / "docker" / "ckan" / "Dockerfile"
 SOLR_DOCKERFILE = ROOT / "docker" / "solr" / "Dockerfile"
 PATCH_SCRIPT = ROOT / "docker" / "solr" / "spanish_schema.py"
 PG_INIT = ROOT / "docker" / "postgres" / "initdb" / "10-ckan-database.sh"
+START = ROOT / "docker" / "ckan" / "sach-start.sh"
+GUNICORN_CONF = ROOT / "scripts" / "gunicorn.conf.py"
 INI_EXAMPLE = ROOT / "ckan.ini.example"
 
 CKAN_SERVICES = ("ckan", "worker")
 SERVICES = {"ckan", "worker", "db", "redis", "solr"}
+# services started only with `--profile NAME` / COMPOSE_PROFILES
+PROFILES = {"solr": ["solr"]}
 VOLUMES = {"pg_data": "db", "solr_data": "solr", "ckan_storage": "ckan", "redis_data": "redis"}
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?+])?(?P<arg>[^}]*)\}")
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_KEY", re.I)
@@ -158,8 +166,9 @@ def test_services_images_and_builds(compose):
     # the worker runs the very image the web service runs
     assert services["worker"]["build"] == ckan_build
     assert services["worker"]["image"] == services["ckan"]["image"]
-    assert services["worker"]["command"][-2:] == ["jobs", "worker"]
-    assert services["worker"]["command"][0] == "ckan"
+    # both run the image's entry point (docker/ckan/sach-start.sh), in its two modes
+    assert services["ckan"]["command"] == ["web"]
+    assert services["worker"]["command"] == ["worker"]
 
     assert services["solr"]["build"]["context"] == "./docker/solr"
     assert (ROOT / "docker" / "solr" / services["solr"]["build"]["dockerfile"]) == SOLR_DOCKERFILE
@@ -167,6 +176,8 @@ def test_services_images_and_builds(compose):
     assert re.fullmatch(r"redis:\d+(\.\d+)*", services["redis"]["image"])
     for service in services.values():
         assert service.get("restart") == "unless-stopped"
+    for name, service in services.items():
+        assert service.get("profiles") == PROFILES.get(name), name
 
 
 def dockerfile_arg(path: Path, name: str) -> str:
@@ -267,7 +278,8 @@ def test_only_ckan_publishes_a_port_and_on_loopback_by_default(compose, env_exam
 
 def test_depends_on_waits_for_healthy_services(compose):
     services = compose["services"]
-    expected = {"ckan": {"db", "redis", "solr"}, "worker": {"ckan", "redis"}}
+    # nothing depends on a service of an opt-in profile (compose refuses to start it otherwise)
+    expected = {"ckan": {"db", "redis"}, "worker": {"ckan", "redis"}}
     for name, service in services.items():
         deps = service.get("depends_on", {})
         assert set(deps) == expected.get(name, set()), name
@@ -354,6 +366,11 @@ def test_every_ckan_variable_maps_to_a_declared_option(compose, declared_options
             if name not in CKAN_SERVICES:
                 assert not var.startswith("CKAN"), f"{name}.{var}: CKAN variable outside CKAN"
                 continue
+            if var.startswith("SACH_"):
+                # read by the image's entry point or by gunicorn's settings, not by CKAN
+                readers = START.read_text(encoding="utf-8") + GUNICORN_CONF.read_text(encoding="utf-8")
+                assert var in readers, f"{var} is read by neither sach-start.sh nor gunicorn.conf.py"
+                continue
             option = envvar_to_option(var, declared_options)
             assert option is not None, f"{var} is read by neither CKAN core nor ckanext-envvars"
             # CKAN hands every sqlalchemy.* option to SQLAlchemy's engine_from_config (pool sizes)
@@ -371,17 +388,19 @@ def test_mapping_agrees_with_ckanext_envvars(ckan_env, declared_options):
     plugin.declared_keys = sorted(declared_options | {"SECRET_KEY"})
     core = set(CONFIG_FROM_ENV_VARS.values())
     for var in ckan_env:
-        if var in core:
+        if var in core or var.startswith("SACH_"):
             continue
         assert plugin._envvar_to_ini(var) == envvar_to_option(var, declared_options), var
 
 
-def test_production_plugins_are_the_embedded_ones_with_solr(ckan_env):
+def test_production_plugins_are_the_embedded_ones_searching_on_postgresql(ckan_env):
+    """The compose default is the configuration CI tests: sach_pgsearch, no Solr."""
     plugins = ckan_env["CKAN__PLUGINS"].split()
     embedded = ini_example_options()["ckan.plugins"].split()
-    assert "sach_pgsearch" in embedded and "sach_pgsearch" not in plugins
+    assert "sach_pgsearch" in embedded
     assert plugins[-1] == "envvars", "ckanext-envvars must be last in ckan.plugins"
-    assert plugins[:-1] == [p for p in embedded if p != "sach_pgsearch"]
+    assert plugins[:-1] == embedded
+    assert ckan_env["SACH_SEARCH_BACKEND"] == "${SACH_SEARCH_BACKEND:-postgresql}"
     registered = {ep.name for ep in importlib.metadata.entry_points(group="ckan.plugins")}
     missing = set(plugins) - registered - {"envvars"}
     assert not missing, missing
@@ -397,7 +416,8 @@ def test_catalogue_options_match_ckan_ini_example(ckan_env, declared_options, en
     for var, value in ckan_env.items():
         production[envvar_to_option(var, declared_options)] = expand(value, env_example)
     example = ini_example_options()
-    deployment = {"sqlalchemy.url", "ckan.redis.url", "solr_url", "ckan.site_url",
+    deployment = {None,  # SACH_* variables: the entry point's and gunicorn's, not CKAN options
+                  "sqlalchemy.url", "ckan.redis.url", "solr_url", "ckan.site_url",
                   "ckan.storage_path", "SECRET_KEY", "WTF_CSRF_SECRET_KEY", "api_token.jwt.encode.secret",
                   "api_token.jwt.decode.secret", "ckan.plugins",
                   # behind the host's TLS proxy in production, none in the embedded set-up
@@ -581,6 +601,11 @@ def test_postgres_init_script_creates_a_non_superuser_owner(compose):
         login = subprocess.run([psql, "-U", role, "-d", db, "-qtA", "-c", "SELECT current_user"],
                                env=env, capture_output=True, text=True, timeout=60)
         assert login.stdout.strip() == role, login.stderr
+        # sach_pgsearch's first migration creates unaccent as this owner (a trusted extension)
+        ext = subprocess.run([psql, "-U", role, "-d", db, "-v", "ON_ERROR_STOP=1", "-qtA", "-c",
+                              "CREATE EXTENSION IF NOT EXISTS unaccent; SELECT unaccent('Cholúla')"],
+                             env=env, capture_output=True, text=True, timeout=60)
+        assert ext.returncode == 0 and ext.stdout.strip() == "Cholula", ext.stderr
         # a missing variable stops the script before it touches the server
         missing = subprocess.run(["sh", str(PG_INIT)], env={**env, "SACH_DB_PASSWORD": ""},
                                  capture_output=True, text=True, timeout=60)
@@ -622,10 +647,218 @@ def test_docker_compose_config_accepts_the_file(tmp_path, env_example):
     assert ok.returncode == 0, ok.stderr
     rendered = yaml.safe_load(ok.stdout)
     assert set(rendered["services"]) == SERVICES
+    # Solr only in its profile; the rest (what `up` starts by default) searches on PostgreSQL
+    for name, service in rendered["services"].items():
+        assert service.get("profiles") == PROFILES.get(name), name
+    default = {n for n, s in rendered["services"].items() if not s.get("profiles")}
+    assert default == {"ckan", "worker", "db", "redis"}
+    for name in default:
+        assert not set(rendered["services"][name].get("depends_on") or {}) - default, name
+    assert rendered["services"]["ckan"]["command"] == ["web"]
+    assert rendered["services"]["worker"]["command"] == ["worker"]
+    for name in CKAN_SERVICES:
+        env_ = rendered["services"][name]["environment"]
+        assert env_["SACH_SEARCH_BACKEND"] == "postgresql"
+        assert env_["CKAN__PLUGINS"].split()[0] == "sach_pgsearch"
     env = rendered["services"]["ckan"]["environment"]
     assert env["CKAN_SQLALCHEMY_URL"] == "postgresql://ckan:only-for-this-test@db:5432/ckan"
     assert env["CKAN___SECRET_KEY"] == "only-for-this-test"
+    # the Solr switch of the README: one variable for CKAN, one profile for compose
+    solr_env = tmp_path / ".env.solr"
+    solr_env.write_text(env_file.read_text() + "SACH_SEARCH_BACKEND=solr\nCOMPOSE_PROFILES=solr\n")
+    solr = subprocess.run(client + ["--project-directory", str(ROOT), "-f", str(COMPOSE), "--env-file",
+                                    str(solr_env), "config"], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert solr.returncode == 0, solr.stderr
+    solr_services = yaml.safe_load(solr.stdout)["services"]
+    assert solr_services["ckan"]["environment"]["SACH_SEARCH_BACKEND"] == "solr"
+    assert solr_services["worker"]["environment"]["SACH_SEARCH_BACKEND"] == "solr"
     # and it refuses to render without a secret
     env_file.write_text(env_file.read_text().replace("SACH_SECRET_KEY=only-for-this-test\n", ""))
     missing = subprocess.run(base + ["config"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert missing.returncode != 0 and "SACH_SECRET_KEY" in missing.stderr
+
+
+# ---------------------------------------------------------------- the image's server: gunicorn as `make run`
+
+
+def _code_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_ckan_image_serves_with_the_gunicorn_setup_of_make_run():
+    docker = CKAN_DOCKERFILE.read_text(encoding="utf-8")
+    assert re.findall(r"^ENTRYPOINT (.+)$", docker, re.M) == ['["/usr/local/bin/sach-start"]']
+    assert re.findall(r"^CMD (.+)$", docker, re.M) == ['["web"]']
+    assert "install -m 0755 docker/ckan/sach-start.sh /usr/local/bin/sach-start" in docker
+    assert os.access(START, os.X_OK)
+    # `make run` = scripts/serve.sh ... prod: the same settings file and application
+    serve = (ROOT / "scripts" / "serve.sh").read_text(encoding="utf-8")
+    prod = [line for line in _code_lines(serve) if "gunicorn" in line and "-c" in line]
+    [gunicorn_exec] = [line for line in _code_lines(START.read_text(encoding="utf-8")) if "exec gunicorn" in line]
+    assert prod and "scripts/gunicorn.conf.py" in prod[0] and "scripts/gunicorn.conf.py" in gunicorn_exec
+    assert "ckanext.sach.wsgi:application" in serve
+    start_text = START.read_text(encoding="utf-8")
+    assert "ckanext.sach.wsgi:application" in start_text.split("exec gunicorn", 1)[1].split(";;")[0]
+    # nothing starts uWSGI any more
+    for path in (COMPOSE, CKAN_DOCKERFILE, START):
+        assert not [line for line in _code_lines(path.read_text(encoding="utf-8")) if "uwsgi" in line.lower()], path
+    # gunicorn comes pinned from requirements.txt; the build context keeps what the entry point needs
+    assert re.search(r"^gunicorn==[\d.]+$", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M)
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()}
+    assert not ignored & {"scripts", "docker", "docker/ckan", "ckanext"}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _ini_plugins(ini: Path) -> list[str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read(ini, encoding="utf-8")
+    return parser.get("app:main", "ckan.plugins").split()
+
+
+def test_entry_point_migrates_and_serves_the_site_with_gunicorn(tmp_path):
+    """`sach-start web` for real, outside a container: the test database, real gunicorn."""
+    import requests
+
+    ini = tmp_path / "ckan.ini"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_ini.py"), str(INI_EXAMPLE), str(ini)],
+                   check=True, timeout=60)
+    embedded = ini_example_options()["ckan.plugins"].split()
+    # the compose list without ckanext-envvars (not installed here) and, to see the script put
+    # it back for SACH_SEARCH_BACKEND=postgresql, without sach_pgsearch
+    plugins = [p for p in embedded if p != "sach_pgsearch"]
+    ini.write_text(ini.read_text(encoding="utf-8").replace(
+        "ckan.plugins = " + " ".join(embedded), "ckan.plugins = " + " ".join(plugins)), encoding="utf-8")
+    assert _ini_plugins(ini) == plugins
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CKAN", "SACH_"))}
+    env.update({
+        "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '/usr/bin:/bin')}",
+        "CKAN_INI": str(ini), "CKAN__PLUGINS": " ".join(plugins), "SACH_SEARCH_BACKEND": "postgresql",
+        "CKAN_SQLALCHEMY_URL": tk.config["sqlalchemy.url"], "CKAN_REDIS_URL": tk.config["ckan.redis.url"],
+        "CKAN_STORAGE_PATH": str(tmp_path / "storage"), "CKAN_SITE_URL": f"http://127.0.0.1:{port}",
+        "SACH_SRC": str(ROOT), "SACH_BIND": f"127.0.0.1:{port}", "SACH_WORKERS": "1",
+    })
+    log = (tmp_path / "start.log").open("w")
+    proc = subprocess.Popen(["sh", str(START), "web"], env=env, cwd=tmp_path, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline, answer = time.time() + 240, None
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                answer = requests.get(f"http://127.0.0.1:{port}/api/3/action/status_show", timeout=10)
+                break
+            except requests.ConnectionError:
+                time.sleep(1)
+        output = (tmp_path / "start.log").read_text()
+        assert answer is not None and answer.status_code == 200, output[-3000:]
+        assert answer.headers.get("Server", "").startswith("gunicorn"), answer.headers
+        assert "ckan db upgrade" in output and "Upgrading DB: SUCCESS" in output, output[-3000:]
+        # the process the container would supervise is gunicorn's master (exec'd, not a child)
+        cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0")
+        assert any(b"gunicorn" in part for part in cmdline), cmdline
+        assert str(GUNICORN_CONF).encode() in cmdline and b"ckanext.sach.wsgi:application" in cmdline
+        # search answers from PostgreSQL (there is no Solr here): sach_pgsearch was put back
+        assert _ini_plugins(ini) == ["sach_pgsearch", *plugins]
+        found = requests.get(f"http://127.0.0.1:{port}/api/3/action/package_search?q=agua&rows=1", timeout=30)
+        assert found.status_code == 200 and found.json()["success"] is True, found.text[:500]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture()
+def stub_bin(tmp_path) -> tuple[Path, Path]:
+    """`ckan` and `gunicorn` that only record how they were called (the script's switch is tested)."""
+    bindir, calls = tmp_path / "bin", tmp_path / "calls.log"
+    bindir.mkdir()
+    for name in ("ckan", "gunicorn"):
+        stub = bindir / name
+        stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{calls}"\n')
+        stub.chmod(0o755)
+    return bindir, calls
+
+
+def _run_start(bindir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin", "CKAN_INI": "/srv/app/ckan.ini",
+            "CKAN__PLUGINS": ckan_compose_plugins(), "CKAN_SOLR_URL": "http://127.0.0.1:9/solr/ckan"}
+    return subprocess.run(["sh", str(START), *args], env={**base, **env}, capture_output=True, text=True,
+                          timeout=60)
+
+
+def ckan_compose_plugins() -> str:
+    with COMPOSE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["services"]["ckan"]["environment"]["CKAN__PLUGINS"]
+
+
+def test_entry_point_switches_to_solr_only_when_asked_and_waits_for_it(stub_bin, tmp_path):
+    import http.server
+    import threading
+
+    bindir, calls = stub_bin
+    compose_plugins = ckan_compose_plugins().split()
+    pings: list[str] = []
+
+    class Solr(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            pings.append(self.path)
+            self.send_response(200 if self.path.startswith("/solr/ckan/admin/ping") else 404)
+            self.end_headers()
+            self.wfile.write(b'{"status":"OK"}')
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Solr)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/solr/ckan"
+        done = _run_start(bindir, "web", SACH_SEARCH_BACKEND="solr", CKAN_SOLR_URL=url)
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr
+    lines = calls.read_text().splitlines()
+    without = " ".join(p for p in compose_plugins if p != "sach_pgsearch")
+    assert lines[0] == f"ckan config-tool /srv/app/ckan.ini ckan.plugins = {without}"
+    assert lines[1] == "ckan -c /srv/app/ckan.ini db upgrade"
+    assert lines[-1].startswith("gunicorn -c /srv/app/src/ckanext-sach/scripts/gunicorn.conf.py")
+    assert lines[-1].endswith("ckanext.sach.wsgi:application")
+    assert pings and pings[0].startswith("/solr/ckan/admin/ping")
+
+    # the default: sach_pgsearch stays, nobody asks Solr anything
+    calls.unlink()
+    done = _run_start(bindir, "worker")
+    assert done.returncode == 0, done.stderr
+    assert calls.read_text().splitlines() == [
+        f"ckan config-tool /srv/app/ckan.ini ckan.plugins = {' '.join(compose_plugins)}",
+        "ckan -c /srv/app/ckan.ini jobs worker"]
+
+    # Solr asked for but not running (profile not enabled): a clear failure before any migration
+    calls.unlink()
+    failed = _run_start(bindir, "web", SACH_SEARCH_BACKEND="solr", SACH_SOLR_WAIT="1")
+    assert failed.returncode != 0
+    assert "profile 'solr'" in failed.stderr
+    assert not [c for c in calls.read_text().splitlines() if "db upgrade" in c or c.startswith("gunicorn")]
+
+    wrong = _run_start(bindir, "web", SACH_SEARCH_BACKEND="elastic")
+    assert wrong.returncode != 0 and "SACH_SEARCH_BACKEND must be" in wrong.stderr
+
+    # any other command runs after the same plugin set-up (docker compose run ckan ckan ...)
+    calls.unlink()
+    other = _run_start(bindir, "ckan", "-c", "/srv/app/ckan.ini", "sysadmin", "add", "ana")
+    assert other.returncode == 0, other.stderr
+    assert calls.read_text().splitlines()[-1] == "ckan -c /srv/app/ckan.ini sysadmin add ana"

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Entry point of the sach/ckan image (docker/ckan/Dockerfile), for the web and the worker
+# containers of docker-compose.yml. It replaces the base image's start_ckan.sh (uWSGI):
+#
+#   sach-start web      migrate the database, then serve with gunicorn, the same server set-up
+#                       as `make run` (scripts/gunicorn.conf.py, ckanext.sach.wsgi:application)
+#   sach-start worker   CKAN's background-jobs worker
+#   sach-start CMD ...  any other command (e.g. `ckan -c /srv/app/ckan.ini sysadmin add NAME`)
+#
+# Search engine (SACH_SEARCH_BACKEND):
+#   postgresql (default)  the sach_pgsearch plugin on the stack's PostgreSQL: the engine CI tests
+#   solr                  Solr (compose profile "solr"): sach_pgsearch is taken out of
+#                         CKAN__PLUGINS and the start waits for CKAN_SOLR_URL to answer
+# Either way ckan.plugins in $CKAN_INI is rewritten from CKAN__PLUGINS first, so the web and the
+# worker containers always load the same plugins (the worker never runs the web set-up).
+set -eu
+
+: "${CKAN_INI:?CKAN_INI is not set}"
+: "${CKAN__PLUGINS:?CKAN__PLUGINS is not set}"
+SACH_SEARCH_BACKEND="${SACH_SEARCH_BACKEND:-postgresql}"
+
+say() { printf '[sach-start] %s\n' "$*"; }
+die() { printf '[sach-start] ERROR: %s\n' "$*" >&2; exit 1; }
+
+without_pgsearch() {
+  out=""
+  for plugin in $1; do
+    [ "$plugin" = sach_pgsearch ] || out="${out:+$out }$plugin"
+  done
+  printf '%s' "$out"
+}
+
+case "$SACH_SEARCH_BACKEND" in
+  postgresql)
+    case " $CKAN__PLUGINS " in
+      *" sach_pgsearch "*) ;;
+      *) CKAN__PLUGINS="sach_pgsearch $CKAN__PLUGINS" ;;
+    esac ;;
+  solr)
+    : "${CKAN_SOLR_URL:?SACH_SEARCH_BACKEND=solr needs CKAN_SOLR_URL}"
+    CKAN__PLUGINS="$(without_pgsearch "$CKAN__PLUGINS")" ;;
+  *) die "SACH_SEARCH_BACKEND must be 'postgresql' or 'solr', not '$SACH_SEARCH_BACKEND'" ;;
+esac
+# ckanext-envvars reads CKAN__PLUGINS again inside CKAN: keep it equal to what is loaded
+export CKAN__PLUGINS SACH_SEARCH_BACKEND
+ckan config-tool "$CKAN_INI" "ckan.plugins = $CKAN__PLUGINS" >/dev/null
+say "search: $SACH_SEARCH_BACKEND; plugins: $CKAN__PLUGINS"
+
+wait_for_solr() {
+  # the solr service is in an opt-in profile: no compose dependency can wait for it
+  python3 - "$CKAN_SOLR_URL" "${SACH_SOLR_WAIT:-180}" <<'PY' || die "Solr did not answer at $CKAN_SOLR_URL (is the compose profile 'solr' enabled?)"
+import sys, time, urllib.request
+url, wait = sys.argv[1].rstrip("/") + "/admin/ping?wt=json", float(sys.argv[2])
+deadline = time.time() + wait
+while True:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            if r.status == 200:
+                sys.exit(0)
+    except OSError:
+        pass
+    if time.time() >= deadline:
+        sys.exit(1)
+    time.sleep(2)
+PY
+}
+
+mode="${1:-web}"
+case "$mode" in
+  web)
+    [ "$SACH_SEARCH_BACKEND" = solr ] && wait_for_solr
+    say "ckan db upgrade (CKAN core and the plugins' migrations, sach_pgsearch's search table included)"
+    ckan -c "$CKAN_INI" db upgrade
+    # documents missing from the index (a fresh Solr volume, a restored database)
+    ckan -c "$CKAN_INI" search-index rebuild --only-missing --quiet \
+      || say "WARNING: search-index rebuild --only-missing failed; run it by hand"
+    : "${SACH_BIND:=0.0.0.0:5000}"
+    export SACH_BIND
+    say "gunicorn on $SACH_BIND (scripts/gunicorn.conf.py)"
+    exec gunicorn -c "${SACH_SRC:-/srv/app/src/ckanext-sach}/scripts/gunicorn.conf.py" \
+      ckanext.sach.wsgi:application ;;
+  worker)
+    [ "$SACH_SEARCH_BACKEND" = solr ] && wait_for_solr
+    exec ckan -c "$CKAN_INI" jobs worker ;;
+  *)
+    exec "$@" ;;
+esac
