@@ -23,3 +23,6 @@ errorlog = "-"
 pidfile = os.environ.get("SACH_GUNICORN_PID") or None
 # each worker loads CKAN after the fork: no database or Redis connection is shared across it
 preload_app = False
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl): several
+# instances on one machine (tests, clones, compose replicas sharing a home) would fight over it
+control_socket_disable = True

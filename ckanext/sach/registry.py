@@ -24,7 +24,7 @@ HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
 VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views",
                 "ckanext.sach.privacy.views", "ckanext.sach.quality.views", "ckanext.sach.coverage.views",
-                "ckanext.sach.bulk.views"]
+                "ckanext.sach.bulk.views", "ckanext.sach.views.unavailable"]
 
 
 def _public(modules: list[str]) -> dict[str, Any]:
