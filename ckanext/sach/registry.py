@@ -15,7 +15,8 @@ import ckan.plugins as ckan_plugins
 
 ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action", "ckanext.sach.dcat.actions",
                   "ckanext.sach.privacy.action", "ckanext.sach.coverage.action",
-                  "ckanext.sach.logic.guards", "ckanext.sach.logic.hidden"]
+                  "ckanext.sach.logic.guards", "ckanext.sach.logic.hidden", "ckanext.sach.logic.search_params",
+                  "ckanext.sach.logic.index_errors"]
 AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth",
                 "ckanext.sach.privacy.auth", "ckanext.sach.coverage.auth"]
 HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext.sach.dcat.helpers",
@@ -24,7 +25,8 @@ HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
 VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views",
                 "ckanext.sach.privacy.views", "ckanext.sach.quality.views", "ckanext.sach.coverage.views",
-                "ckanext.sach.bulk.views", "ckanext.sach.views.unavailable"]
+                "ckanext.sach.bulk.views", "ckanext.sach.views.unavailable",
+                "ckanext.sach.logic.search_params"]
 
 
 def _public(modules: list[str]) -> dict[str, Any]:

@@ -154,10 +154,6 @@ def test_fuzzed_dataset_ids_of_project_views_never_500(app: Any, site: dict[str,
     check()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "owned by the search work of issue #12 (not fixed at 23:50 UTC 2026-12-02): package_search "
-    "rows=' '/start=/rows twice/include_private=x, feeds with '{!' or unbalanced quotes, organization/"
-    "group pages with bad q/sort give 500 — see /work/notes/harden.md; remove this mark once fixed"))
 def test_fuzzed_web_search_page_never_500(app: Any, site: dict[str, Any]) -> None:
     """The catalogue's search page and the dependencia/tema pages (core views on this backend)."""
     paths = ["/dataset/", f"/organization/{site['org']['name']}", f"/group/{site['group']['name']}",
@@ -169,5 +165,38 @@ def test_fuzzed_web_search_page_never_500(app: Any, site: dict[str, Any]) -> Non
         url = path + ("?" + urlencode(params) if params else "")
         res = app.get(url)
         assert res.status_code < 500, (url, res.body[:300])
+
+    check()
+
+
+_SEARCH_TEXT = st.one_of(
+    fuzzing.NASTY_TEXT,
+    st.lists(st.sampled_from(["presupuesto", "AND", "OR", "NOT", "+", "-", "(", ")", '"', "'", ":", "\\",
+                              "*", "?", "[", "]", "{", "}", "^", "~", "/", "!", "<", ">", "title:", "tags:",
+                              "name:", "metadata_modified:[NOW-1DAY TO NOW]", "asc", "desc", ",", " ", "score",
+                              "foo"]),
+             max_size=8).map("".join),
+    st.text(max_size=15),
+)
+SEARCH_QUERY = st.lists(st.tuples(
+    st.sampled_from(["q", "sort", "page", "fq", "rows", "start", "mm", "defType", "include_private",
+                     "include_drafts", "facet.limit", "facet.field", "facet.mincount", "fl", "tags",
+                     "res_format", "organization", "groups", "license_id", "ext_bbox"]),
+    _SEARCH_TEXT), max_size=4)
+
+
+def test_fuzzed_search_params_of_core_search_views_never_500(app: Any, site: dict[str, Any]) -> None:
+    """Search parameters (Solr syntax, repeated keys, blanks) on CKAN's search views and API."""
+    paths = ["/dataset/", f"/organization/{site['org']['name']}", f"/group/{site['group']['name']}",
+             "/feeds/custom.atom", "/feeds/dataset.atom", "/api/3/action/package_search"]
+
+    @settings(max_examples=300, **SETTINGS)
+    @given(st.sampled_from(paths), SEARCH_QUERY)
+    def check(path: str, params: list[tuple[str, str]]) -> None:
+        url = path + ("?" + urlencode(params) if params else "")
+        res = app.get(url)
+        assert res.status_code < 500, (url, res.body[:300])
+        if res.status_code >= 400 and path.startswith("/api/"):
+            assert res.json["success"] is False and res.json["error"], url
 
     check()

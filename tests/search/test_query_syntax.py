@@ -76,8 +76,15 @@ def test_values_never_enter_the_sql_text() -> None:
     assert any(attack in str(value) for value in builder.params.values())
 
 
-def test_unknown_sort_field_is_rejected_before_sql() -> None:
+def test_sort_fields_reach_sql_only_as_parameters() -> None:
     builder = query.QueryBuilder("spanish")
     with pytest.raises(query.QueryError, match="Unknown sort field"):
-        builder.order_by("password desc", "0")
+        builder.order_by("pass'word desc", "0")
+    with pytest.raises(query.QueryError, match="needs a direction"):
+        builder.order_by("name", "0")
+    with pytest.raises(query.QueryError, match="multivalued"):
+        builder.order_by("tags asc", "0")
+    # Any other field sorts like Solr's catch-all dynamic string field, named by a parameter.
+    assert "view_recent" not in builder.order_by("view_recent desc", "0")
+    assert "view_recent" in builder.params.values()
     assert "d.title_sort DESC" in builder.order_by("title_string desc", "0")

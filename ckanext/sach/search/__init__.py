@@ -49,9 +49,10 @@ def install() -> None:
         return
     import ckan.lib.search as search
 
-    from ckanext.sach.search import cache
+    from ckanext.sach.search import cache, connection
 
     cache.listen()
+    connection.listen()
     from ckan.lib.search import common, index, query
 
     _originals["make_connection"] = common.make_connection

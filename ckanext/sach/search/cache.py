@@ -37,6 +37,11 @@ def mark_dirty() -> None:
     model.Session.info[_DIRTY] = True
 
 
+def is_dirty() -> bool:
+    """Whether the current session has uncommitted index writes."""
+    return bool(model.Session.info.get(_DIRTY))
+
+
 def bump() -> None:
     """Move the index generation on: every cached result becomes unreachable."""
     try:

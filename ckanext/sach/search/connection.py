@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 import ckan.model as model
-from ckan.lib.search.common import SearchError
+from ckan.lib.search.common import SearchError, solr_datetime_decoder
 
 from ckanext.sach.search import cache
 from ckanext.sach.search import config as search_config
@@ -79,6 +79,53 @@ def _is_missing_table(error: Exception) -> bool:
     return "sach_search_doc" in str(error) and "does not exist" in str(error)
 
 
+def _table_exists() -> bool:
+    return bool(
+        model.Session.execute(sa.text("SELECT to_regclass('sach_search_doc') IS NOT NULL")).scalar()
+    )
+
+
+_ORM_WRITES = "sach_orm_writes"
+_listening = False
+
+
+def _has_pending_work(scoped: Any) -> bool:
+    """Whether the session's transaction holds uncommitted changes that an index write must
+    commit (or roll back) with: unflushed or flushed ORM changes, ORM bulk statements, or earlier
+    index writes."""
+    session = scoped()
+    if session.info.get(_ORM_WRITES) or cache.is_dirty():
+        return True
+    if session.new or session.dirty or session.deleted:
+        return True
+    return session.in_nested_transaction()
+
+
+def _mark_orm_writes(session: Any, *args: Any) -> None:
+    session.info[_ORM_WRITES] = True
+
+
+def _on_orm_execute(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_ORM_WRITES] = True
+
+
+def _forget_orm_writes(session: Any, *args: Any) -> None:
+    session.info.pop(_ORM_WRITES, None)
+
+
+def listen() -> None:
+    """Follow CKAN's session: which transactions have uncommitted ORM work (once, at install)."""
+    global _listening
+    if _listening:
+        return
+    sa.event.listen(model.Session, "after_flush", _mark_orm_writes)
+    sa.event.listen(model.Session, "do_orm_execute", _on_orm_execute)
+    sa.event.listen(model.Session, "after_commit", _forget_orm_writes)
+    sa.event.listen(model.Session, "after_rollback", _forget_orm_writes)
+    _listening = True
+
+
 def _int_param(params: dict[str, Any], name: str, default: int) -> int:
     value = params.get(name, default)
     if value is None or value == "":
@@ -118,17 +165,24 @@ class PgSearchConnection:
 
     # -- writing --------------------------------------------------------------------------------
     def add(self, docs: Iterable[dict[str, Any]], commit: bool | None = None, **kwargs: Any) -> str:
-        """Upsert documents in the caller's transaction (CKAN commits it with the dataset)."""
+        """Upsert documents: in the caller's transaction when it has uncommitted work (an action
+        indexes before it commits, so dataset and document commit or roll back together), else
+        committed at once when CKAN asks for a commit (`search-index`, a direct `index_package`)."""
         rows = [dict(document.to_row(doc), cfg=search_config.text_config()) for doc in docs]
         if not rows:
             return ""
+        standalone = bool(commit) and not _has_pending_work(model.Session)
         try:
             model.Session.execute(UPSERT, rows)
         except sa_exc.DBAPIError as e:
+            if standalone:
+                model.Session.rollback()
             if _is_missing_table(e):
                 raise pysolr.SolrError(TABLE_MISSING) from e
             raise pysolr.SolrError(f"Could not index dataset: {e.orig}") from e
         cache.mark_dirty()
+        if standalone:
+            model.Session.commit()
         return ""
 
     def delete(
@@ -138,6 +192,10 @@ class PgSearchConnection:
         commit: bool | None = None,
         **kwargs: Any,
     ) -> str:
+        """Delete documents, in the caller's transaction or committed at once (see `add`).
+
+        Without the search table (`ckan db clean` drops it before clearing the index) there is
+        nothing to delete: the table is created again, empty, like a Solr core that survives."""
         if id is None and q is None:
             raise ValueError("You must specify 'id' or 'q'.")
         builder = QueryBuilder(search_config.text_config())
@@ -150,13 +208,24 @@ class PgSearchConnection:
             except SearchError as e:
                 raise pysolr.SolrError(str(e)) from e
         statement = sa.text(f"DELETE FROM sach_search_doc AS d WHERE {where}")
+        standalone = bool(commit) and not _has_pending_work(model.Session)
+        if not _table_exists():
+            from ckanext.sach.search import schema
+
+            schema.ensure()
+            cache.bump()
+            return ""
         try:
             model.Session.execute(statement, builder.params)
         except sa_exc.DBAPIError as e:
+            if standalone:
+                model.Session.rollback()
             if _is_missing_table(e):
                 raise pysolr.SolrError(TABLE_MISSING) from e
             raise pysolr.SolrError(f"Could not delete from the search index: {e.orig}") from e
         cache.mark_dirty()
+        if standalone:
+            model.Session.commit()
         return ""
 
     def commit(self, *args: Any, **kwargs: Any) -> str:
@@ -242,7 +311,8 @@ class PgSearchConnection:
             {**builder.params, "_fl": fl, "_facet": [facet_limit, facet_sort], "_dates": self.decode_dates},
         )
         if cached is not None:
-            return Results(cached["docs"], cached["hits"], {"facet_fields": cached["facets"]})
+            docs = self._decoded(cached["docs"])
+            return Results(docs, cached["hits"], {"facet_fields": cached["facets"]})
 
         session = model.Session
         try:
@@ -260,7 +330,14 @@ class PgSearchConnection:
         docs = [self._doc(row, fl, want_all) for row in result_rows]
         facets = self._facets(facet_fields, facet_rows, facet_limit, facet_sort)
         cache.put(cache_key, {"docs": docs, "hits": int(hits), "facets": facets})
-        return Results(docs, int(hits), {"facet_fields": facets})
+        return Results(self._decoded(docs), int(hits), {"facet_fields": facets})
+
+    def _decoded(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """With `decode_dates` (CKAN's default connection) Solr-formatted date strings come back
+        as `datetime` objects, as CKAN's JSON decoder for Solr answers makes them."""
+        if not self.decode_dates:
+            return docs
+        return [solr_datetime_decoder(dict(doc)) for doc in docs]
 
     @staticmethod
     def _facet_fields(params: dict[str, Any]) -> list[str]:

@@ -24,7 +24,7 @@ from luqum.parser import parser as _luqum_parser
 
 from ckan.lib.search.common import SearchError
 
-from ckanext.sach.search import document
+from ckanext.sach.search import document, tolerant
 
 MAX_QUERY_LENGTH = 10_000
 MAX_CLAUSES = 1024
@@ -58,11 +58,23 @@ SORT_STRING = (
     "url",
 )
 
+# Solr's n-gram copies of name and title (package_autocomplete), on trigram-indexed columns.
+NGRAM_COLUMNS = {"name_ngram": "d.name", "title_ngram": "d.title_sort"}
+
+# Multivalued fields of CKAN's Solr schema, which Solr refuses to sort on.
+SORT_MULTIVALUED = ("tags", "groups", "res_name", "res_description", "res_format", "res_url",
+                    "res_type", "urls", "permission_labels")
+SORT_MULTIVALUED_PREFIXES = ("res_extras_", "vocab_")
+_SORT_FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+
 _parse_lock = threading.Lock()
 
 # Dismax: only quotes, +/-, parentheses, AND/OR/NOT and a trailing * keep a meaning; every other
-# Lucene special character is literal text.
-_DISMAX_LITERAL = set('\\:[]{}^~?/!&|')
+# Lucene special character (and the parser's `<`, `>` and `'`) is literal text.
+_DISMAX_LITERAL = set("\\:[]{}^~?/!&|<>'")
+
+# A free-text query that Solr's dismax still refuses: two operators at its very start.
+_DISMAX_REFUSED = re.compile(r"[+-]\s*[+-]")
 
 _DATE_MATH_RE = re.compile(r"([+-])(\d+)([A-Z]+)|/([A-Z]+)")
 _DATE_UNITS = {
@@ -135,7 +147,9 @@ def min_should_match(spec: str, count: int) -> int:
             raise QueryError(f"Invalid mm parameter: {spec!r}") from None
         return n if n >= 0 else count + n
 
-    spec = (spec or "").strip()
+    if isinstance(spec, bool) or not isinstance(spec, (str, int, type(None))):
+        raise QueryError(f"Invalid mm parameter: {spec!r}: use a number, a percentage or n<m rules")
+    spec = str(spec if spec is not None else "").strip()
     if not spec:
         return count
     if "<" not in spec:
@@ -235,18 +249,51 @@ class QueryBuilder:
         text = self._as_text(q, "q").strip()
         if text in ("", "*:*", "*", '""', "''"):
             return "TRUE"
+        if def_type == "dismax" and _DISMAX_REFUSED.match(text):
+            # Solr's dismax strips doubled operators only after a space: `--included` reaches
+            # the Lucene parser and fails (CKAN shows its search error), so it fails here too.
+            raise QueryError(f"Cannot parse search query {text!r}: doubled operator at the start")
         self._collect_rank = True
         try:
             if def_type in ("dismax", "edismax") and ":" not in text:
-                node = parse(escape_dismax(text))
-                return self._dismax(node, mm)
+                return self._tolerant_dismax(text, mm)
             if def_type == "dismax":
                 # CKAN only asks dismax for queries without a colon; be lenient like Solr.
-                node = parse(escape_dismax(text.replace(":", " ")))
-                return self._dismax(node, mm)
+                return self._tolerant_dismax(text.replace(":", " "), mm)
+            if def_type == "edismax":
+                # edismax reads a fielded query it cannot parse again as plain text.
+                state = self._state()
+                try:
+                    return self.node(parse(text), None)
+                except QueryError:
+                    self._restore(state)
+                    return self._tolerant_dismax(text.replace(":", " "), mm)
             return self.node(parse(text), None)
         finally:
             self._collect_rank = False
+
+    def _state(self) -> tuple[dict[str, Any], int, int]:
+        return dict(self.params), len(self.rank_terms), self._clauses
+
+    def _restore(self, state: tuple[dict[str, Any], int, int]) -> None:
+        self.params, self._clauses = state[0], state[2]
+        del self.rank_terms[state[1]:]
+
+    def _tolerant_dismax(self, text: str, mm: Any) -> str:
+        """Free text never fails to parse (Solr's dismax/edismax): the query as typed, else the
+        milder readings of `tolerant.readings`, the first that the parser accepts."""
+        error: QueryError | None = None
+        for reading in tolerant.readings(text):
+            if not reading.strip():
+                return "TRUE"
+            state = self._state()
+            try:
+                return self._dismax(parse(escape_dismax(reading)), mm)
+            except QueryError as e:
+                error = e
+                self._restore(state)
+        assert error is not None
+        raise error
 
     def fq_clause(self, fq: Any) -> str:
         text = self._as_text(fq, "fq").strip()
@@ -275,7 +322,10 @@ class QueryBuilder:
             if len(words) > 2:
                 raise QueryError(f"Invalid sort clause: {clause.strip()!r}")
             field = words[0]
-            direction = words[1].lower() if len(words) == 2 else "asc"
+            if len(words) == 1:
+                # Solr: "Can't determine a Sort Order (asc or desc) in sort spec".
+                raise QueryError(f"Sort clause {clause.strip()!r} needs a direction: asc or desc")
+            direction = words[1].lower()
             if direction not in ("asc", "desc"):
                 raise QueryError(f"Invalid sort direction in {clause.strip()!r}: use asc or desc")
             parts.append((self._sort_expression(field, rank), direction.upper()))
@@ -296,14 +346,22 @@ class QueryBuilder:
             return f"(d.fields -> {self.param(field)} ->> 0)"
         if field.endswith("_date") and field.replace("_", "").isalnum():
             return f"sach_search_to_timestamptz(d.fields -> {self.param(field)} ->> 0)"
-        raise QueryError(f"Unknown sort field: {field!r}")
+        # Solr's catch-all `*` dynamic field: any other field sorts as a single string (absent
+        # everywhere: every row ties, e.g. the `view_recent desc` of CKAN's home page).
+        if not _SORT_FIELD_RE.fullmatch(field):
+            raise QueryError(f"Unknown sort field: {field!r}")
+        if field in SORT_MULTIVALUED or field.startswith(SORT_MULTIVALUED_PREFIXES):
+            raise QueryError(f"Cannot sort on the multivalued field {field!r}")
+        if document.in_fields(field):
+            return f"(d.fields -> {self.param(field)} ->> 0)"
+        return f"(d.doc ->> {self.param(field)})"
 
     # -- tree walking ---------------------------------------------------------------------------
     @staticmethod
     def _as_text(value: Any, name: str) -> str:
         if value is None:
             return ""
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple, dict, set)):
             raise QueryError(f"Parameter {name} must be a string")
         return str(value)
 
@@ -452,6 +510,8 @@ class QueryBuilder:
         return f"to_tsquery('simple', sach_unaccent({self.param(' & '.join(lexemes))}))"
 
     def word(self, field: str | None, raw: str) -> str:
+        if field in NGRAM_COLUMNS:
+            return self.ngram(field, unescape(raw).replace("*", " ").replace("?", " "))
         is_text = field is None or document.is_text_field(field)
         if raw == "*":
             if field is None or field == "text":
@@ -469,12 +529,30 @@ class QueryBuilder:
         return self.exact(field, unescape(raw))
 
     def phrase(self, field: str | None, value: str) -> str:
+        if field in NGRAM_COLUMNS:
+            return self.ngram(field, value)
         if field is None or document.is_text_field(field):
             if not any(c.isalnum() for c in value):
                 return "TRUE"
             tsquery = f"sach_search_phrase({self.cfg}, {self.param(value)})"
             return self._text_match(field, tsquery)
         return self.exact(field, value)
+
+    def ngram(self, field: str, value: str) -> str:
+        """Solr's `text_ngram` (`name_ngram`, `title_ngram`): every 2–10 character piece of the
+        lowercased value is a term, the query is split on spaces. Each word of the query must be
+        such a piece; titles are compared accent-folded."""
+        words = [document.sort_key(w) or "" for w in value.split()]
+        if not words:
+            return "FALSE"
+        if any(not 2 <= len(w) <= 10 for w in words):
+            return "FALSE"
+        column = NGRAM_COLUMNS[field]
+        patterns = []
+        for w in words:
+            escaped = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            patterns.append(f"{column} LIKE {self.param('%' + escaped + '%')}")
+        return " AND ".join(patterns)
 
     # -- exact values: one source of text values per storage ----------------------------------
     def _values(self, field: str) -> str:
