@@ -147,7 +147,9 @@ class SachWebMiddleware:
 def make_middleware(app: Any, config: Any) -> Any:
     """IMiddleware hook: wrap the Flask app's WSGI callable."""
     from ckanext.sach import config as sach_config
+    from ckanext.sach.web import csrf
 
+    csrf.scope_exemptions_to_requests()
     app.wsgi_app = SachWebMiddleware(app.wsgi_app,
                                      trusted_proxies=sach_config.trusted_proxies(),
                                      gzip_min_size=sach_config.gzip_min_size(),
