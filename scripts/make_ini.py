@@ -4,9 +4,12 @@
 ``api_token.jwt.*.secret`` lines, which get one shared secret (CKAN signs API tokens with the
 encode secret and checks them with the decode secret: different values reject every token).
 Comment lines are copied as they are: no secret is ever written into a comment.
+The project's PostgreSQL and Redis ports (54329, 63799) become ``SACH_PG_PORT`` and
+``SACH_REDIS_PORT`` when those are set, as ``scripts/services.sh`` starts them there.
 """
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import sys
@@ -30,11 +33,21 @@ def render(text: str) -> str:
     return "".join(lines)
 
 
+def with_ports(text: str, env: dict[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    for default, variable in (("54329", "SACH_PG_PORT"), ("63799", "SACH_REDIS_PORT")):
+        port = (env.get(variable) or default).strip()
+        if not port.isdigit():
+            raise SystemExit(f"{variable} must be a port number, not {port!r}")
+        text = text.replace(f"127.0.0.1:{default}/", f"127.0.0.1:{port}/")
+    return text
+
+
 def main(src: str, dest: str) -> None:
     with open(src, encoding="utf-8") as f:
         text = f.read()
     with open(dest, "w", encoding="utf-8") as f:
-        f.write(render(text))
+        f.write(with_ports(render(text)))
 
 
 if __name__ == "__main__":
