@@ -47,7 +47,7 @@ services:
 
 ckan.ini: ckan.ini.example
 	@if [ -f ckan.ini ]; then echo "==> ckan.ini is older than ckan.ini.example: review the differences"; touch ckan.ini; \
-	else $(PY) scripts/make_ini.py ckan.ini.example ckan.ini && echo "==> Created ckan.ini"; fi
+	else SACH_SITE_URL=http://$(HOST):$(PORT) $(PY) scripts/make_ini.py ckan.ini.example ckan.ini && echo "==> Created ckan.ini"; fi
 
 db: install services ckan.ini
 	@scripts/services.sh ensure-db ckan_sach

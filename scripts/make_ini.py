@@ -5,7 +5,8 @@
 encode secret and checks them with the decode secret: different values reject every token).
 Comment lines are copied as they are: no secret is ever written into a comment.
 The project's PostgreSQL and Redis ports (54329, 63799) become ``SACH_PG_PORT`` and
-``SACH_REDIS_PORT`` when those are set, as ``scripts/services.sh`` starts them there.
+``SACH_REDIS_PORT`` when those are set, as ``scripts/services.sh`` starts them there, and
+``ckan.site_url`` becomes ``SACH_SITE_URL`` (``make run`` passes ``http://HOST:PORT``).
 """
 from __future__ import annotations
 
@@ -40,6 +41,11 @@ def with_ports(text: str, env: dict[str, str] | None = None) -> str:
         if not port.isdigit():
             raise SystemExit(f"{variable} must be a port number, not {port!r}")
         text = text.replace(f"127.0.0.1:{default}/", f"127.0.0.1:{port}/")
+    site_url = (env.get("SACH_SITE_URL") or "").strip().rstrip("/")
+    if site_url:
+        if not re.fullmatch(r"https?://[^\s/]+", site_url):
+            raise SystemExit(f"SACH_SITE_URL must be like http://host:port, not {site_url!r}")
+        text = re.sub(r"(?m)^ckan\.site_url = .*$", lambda _: f"ckan.site_url = {site_url}", text)
     return text
 
 

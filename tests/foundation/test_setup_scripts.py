@@ -105,7 +105,7 @@ def test_readme_names_the_two_commands_that_ci_runs():
 def test_make_ini_points_at_the_ports_services_sh_uses(tmp_path):
     """`SACH_PG_PORT=… SACH_REDIS_PORT=… make run`: the site talks to the servers started there."""
     dest = tmp_path / "ckan.ini"
-    env = dict(os.environ, SACH_PG_PORT="54444", SACH_REDIS_PORT="63444")
+    env = dict(os.environ, SACH_PG_PORT="54444", SACH_REDIS_PORT="63444", SACH_SITE_URL="http://127.0.0.1:5050")
     result = subprocess.run([os.sys.executable, str(ROOT / "scripts" / "make_ini.py"),
                              str(ROOT / "ckan.ini.example"), str(dest)],
                             capture_output=True, text=True, env=env)
@@ -114,3 +114,4 @@ def test_make_ini_points_at_the_ports_services_sh_uses(tmp_path):
     assert "sqlalchemy.url = postgresql://ckan_sach:ckan_sach@127.0.0.1:54444/ckan_sach" in text
     assert "ckan.redis.url = redis://127.0.0.1:63444/0" in text
     assert "54329" not in text and "63799" not in text
+    assert "\nckan.site_url = http://127.0.0.1:5050\n" in text
