@@ -7,14 +7,18 @@ In one run, on its own database (refused unless the name contains "bench": it is
 3. re-run of the file (every row "sin cambios"),
 4. the same N datasets sent one by one to a live CKAN (``ckan run``) with ckanapi's
    ``RemoteCKAN.action.package_create`` over HTTP — the call ``ckanapi action package_create``
-   makes, without starting a Python process per dataset.
+   makes, without starting a Python process per dataset;
+5. the issue's literal baseline: the command ``ckanapi action package_create -r SITE -a TOKEN -I
+   dataset.json``, one process per dataset, against the same served site (``--cli-datasets``
+   of them, default all N: each invocation pays a Python start-up, so a sample gives the rate
+   sooner on a busy machine).
 
 Each of 1–3 runs in a fresh process (``--child``) and reports seconds, datasets/s and the growth of
-the process's peak resident memory (``ru_maxrss``); the dry run is also measured on a file a
-quarter the size, to show whether memory grows with the file.
+the process's peak resident memory (``ru_maxrss``); the dry run and the load are also measured
+on a file a quarter the size, to show that memory does not grow with the file.
 
     scripts/services.sh ensure-db ckan_sach_bench_bulk
-    .venv/bin/python bench/bulk.py [--datasets 1000] [--redis-db 6]
+    .venv/bin/python bench/bulk.py [--datasets 1000] [--cli-datasets N] [--redis-db 6]
 
 Linked files are not scanned here (test.ini: ``ckanext.sach.privacy.scan_links = false``), for both
 paths alike. Speed is never asserted: the script prints figures (bench/RESULTS.md records them).
@@ -88,13 +92,14 @@ def child_setup(n: int) -> None:
     (WORK / "full.xlsx").write_bytes(template.render(cols, "xlsx", _rows("carga", n)))
     (WORK / "quarter.xlsx").write_bytes(template.render(cols, "xlsx", _rows("cuarto", max(1, n // 4))))
     read_cols = reading_columns()
-    payloads = []
-    rows = _rows("api", n)
-    for i in range(0, len(rows), 3):
-        data = cells.to_dataset_dict(rows[i], read_cols, None)
-        data["resources"] = [cells.to_resource_dict(r, read_cols, None) for r in rows[i + 1:i + 3]]
-        payloads.append(data)
-    (WORK / "payloads.json").write_text(json.dumps(payloads, ensure_ascii=False))
+    for prefix, file in (("api", "payloads.json"), ("cli", "cli-payloads.json")):
+        payloads = []
+        rows = _rows(prefix, n)
+        for i in range(0, len(rows), 3):
+            data = cells.to_dataset_dict(rows[i], read_cols, None)
+            data["resources"] = [cells.to_resource_dict(r, read_cols, None) for r in rows[i + 1:i + 3]]
+            payloads.append(data)
+        (WORK / file).write_text(json.dumps(payloads, ensure_ascii=False))
     model.Session.remove()
     print(json.dumps({"token": token, "bytes": (WORK / "full.xlsx").stat().st_size}))
 
@@ -123,7 +128,7 @@ def _child(env: dict[str, str], *args: str) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _ckanapi(env: dict[str, str], token: str) -> dict[str, Any]:
+def _ckanapi(env: dict[str, str], token: str, cli_count: int) -> tuple[dict[str, Any], dict[str, Any]]:
     import importlib.util
 
     import ckanapi
@@ -145,15 +150,37 @@ def _ckanapi(env: dict[str, str], token: str) -> dict[str, Any]:
             for data in payloads:
                 remote.action.package_create(**data)
             seconds = time.perf_counter() - start
+            cli = _ckanapi_command(base, token, cli_count)
     finally:
         os.environ.clear()
         os.environ.update(old)
-    return {"seconds": seconds, "datasets": len(payloads)}
+    return {"seconds": seconds, "datasets": len(payloads)}, cli
+
+
+def _ckanapi_command(base: str, token: str, count: int) -> dict[str, Any]:
+    """``ckanapi action package_create`` run as a command, one process per dataset."""
+    command = str(Path(sys.executable).with_name("ckanapi"))
+    payloads = json.loads((WORK / "cli-payloads.json").read_text())[:count]
+    files = []
+    for i, data in enumerate(payloads):
+        files.append(WORK / f"cli-{i:05d}.json")
+        files[-1].write_text(json.dumps(data, ensure_ascii=False))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    start = time.perf_counter()
+    for file in files:
+        subprocess.run([command, "action", "package_create", "-r", base, "-a", token, "-I", str(file)],
+                       env=env, check=True, capture_output=True, timeout=300)
+    seconds = time.perf_counter() - start
+    for file in files:
+        file.unlink()
+    return {"seconds": seconds, "datasets": len(files)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", type=int, default=1000)
+    parser.add_argument("--cli-datasets", type=int, default=None,
+                        help="datasets sent with the ckanapi command, one process each (default: all)")
     parser.add_argument("--db", default=DB)
     parser.add_argument("--redis-db", type=int, default=6)
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -184,22 +211,28 @@ def main() -> None:
     n = args.datasets
     quarter = _child(env, "dry", str(WORK / "quarter.xlsx"))
     dry = _child(env, "dry", str(WORK / "full.xlsx"))
+    load_quarter = _child(env, "load", str(WORK / "quarter.xlsx"))
     load = _child(env, "load", str(WORK / "full.xlsx"))
     rerun = _child(env, "load", str(WORK / "full.xlsx"))
-    api = _ckanapi(env, setup["token"])
+    api, cli = _ckanapi(env, setup["token"], n if args.cli_datasets is None else args.cli_datasets)
     assert load["created"] == n and rerun["unchanged"] == n, (load, rerun)
     rate = {k: v["datasets"] / v["seconds"] for k, v in
-            {"dry": dry, "load": load, "rerun": rerun, "api": api}.items()}
+            {"dry": dry, "load": load, "rerun": rerun, "api": api, "cli": cli}.items()}
     print(f"\nBulk load: {n} datasets × 2 linked resources, XLSX of {setup['bytes'] / 1e6:.2f} MB "
           f"({os.cpu_count()} CPUs, shared machine)\n")
-    print("| path | seconds | datasets/s | × ckanapi | peak RSS growth |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| dry run ({n // 4} datasets) | {quarter['seconds']:.1f} | {quarter['datasets'] / quarter['seconds']:.0f} "
-          f"| | {quarter['rss_growth_mb']:.1f} MB |")
-    for label, key, result in (("dry run", "dry", dry), ("load", "load", load), ("re-run (unchanged)", "rerun", rerun)):
-        print(f"| {label} | {result['seconds']:.1f} | {rate[key]:.1f} | {rate[key] / rate['api']:.1f} "
+    print("| path | seconds | datasets/s | × `ckanapi action` command | × RemoteCKAN in one process | peak RSS growth |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, result in ((f"dry run, {n // 4} datasets", quarter), (f"load, {n // 4} datasets", load_quarter)):
+        print(f"| {label} | {result['seconds']:.1f} | {result['datasets'] / result['seconds']:.1f} | | "
               f"| {result['rss_growth_mb']:.1f} MB |")
-    print(f"| ckanapi package_create one by one (HTTP, ckan run) | {api['seconds']:.1f} | {rate['api']:.1f} | 1.0 | — |")
+    for label, key, result in ((f"dry run, {n} datasets", "dry", dry), (f"load, {n} datasets", "load", load),
+                               ("re-run (unchanged)", "rerun", rerun)):
+        print(f"| {label} | {result['seconds']:.1f} | {rate[key]:.1f} | {rate[key] / rate['cli']:.1f} "
+              f"| {rate[key] / rate['api']:.1f} | {result['rss_growth_mb']:.1f} MB |")
+    print(f"| `ckanapi action package_create`, one process per dataset ({cli['datasets']}) | {cli['seconds']:.1f} "
+          f"| {rate['cli']:.2f} | 1.0 | {rate['cli'] / rate['api']:.2f} | — |")
+    print(f"| ckanapi RemoteCKAN package_create one by one, one process ({api['datasets']}) | {api['seconds']:.1f} "
+          f"| {rate['api']:.1f} | {rate['api'] / rate['cli']:.1f} | 1.0 | — |")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,30 @@ def test_officer_page_template_and_export(app, officer):
     assert app.get(f"{PAGE}/exportar.xlsx").status_code == 200
 
 
+def _bulk_links(body: str) -> list[str]:
+    return re.findall(r'<a[^>]*href="([^"]*/carga-masiva/[^"]*)"[^>]*>(?:(?!</a>).)*Carga masiva', body, re.S)
+
+
+def test_dependencia_page_links_to_bulk_load_only_for_its_editors(app, officer):
+    org_page = f"/organization/{ORG}"
+    member = factories.User(password=PASSWORD)
+    factories.Organization(name="otra", users=[{"name": member["name"], "capacity": "editor"}])
+    model.Session.execute(model.Member.__table__.insert().values(
+        id="bulk2-member", table_name="user", table_id=member["id"], group_id=officer["org"]["id"],
+        capacity="member", state="active"))
+    model.Session.commit()
+    anonymous = app.get(org_page)
+    assert anonymous.status_code == 200 and "Tesorería Municipal" in anonymous.body
+    assert _bulk_links(anonymous.body) == []
+    login(app, member)  # a member of Tesorería (editor elsewhere) may not create datasets in it
+    assert _bulk_links(app.get(org_page).body) == []
+    app.get("/user/_logout")
+    login(app, officer["user"])
+    links = _bulk_links(app.get(org_page).body)
+    assert links == [PAGE], links
+    assert app.get(links[0]).status_code == 200
+
+
 def test_pages_refuse_others(app, officer, other_org):
     assert app.get(PAGE).status_code == 403  # anonymous
     member = factories.User(password=PASSWORD)

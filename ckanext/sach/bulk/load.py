@@ -13,6 +13,11 @@ the form and the API run), the upload check and the personal-data gate — witho
 The **load** calls the actions themselves (``tk.get_action``), so the guards chained on them, the
 search index, quality scores and the personal-data scans (linked files are scheduled for the
 background scan) apply exactly as for the form.
+
+**Streaming.** The file is read twice, never held: a first pass keeps only URL names and row
+numbers (the count for the progress, repeated names, and every file error, raised before anything
+is written); the second hands out one dataset row with its resource rows at a time. A file where
+a resource row names a dataset above its own block is grouped in memory instead (same result).
 """
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ from ckan import model
 
 from . import cells as cellmod
 from .columns import KIND_DATASET, KIND_RESOURCE, ROW_KIND_KEY, Column, dataset_columns
-from .reader import FileError, Row, read, row_kind
+from .reader import FileError, Row, iter_rows, row_kind
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,15 @@ class Item:
     @property
     def name(self) -> str:
         return self.row.cells.get("name", "")
+
+
+@dataclass
+class Scan:
+    """What the first pass over a file keeps: names and row numbers, never the rows."""
+    total: int = 0                                            # items (datasets, stray rows)
+    first: dict[str, int] = field(default_factory=dict)       # URL name → its first dataset row
+    repeats: dict[int, list[int]] = field(default_factory=dict)  # that row → rows repeating it
+    streamable: bool = True                                    # resources follow their dataset
 
 
 @dataclass
@@ -137,6 +151,8 @@ class Loader:
         self.by_key = {c.key: c for c in self.cols}
         self._userobj: Any = None
         self._may_create: dict[str, bool] = {}  # dependencia → may this user create datasets there
+        self._orgs: dict[str, Any] = {}  # cell (name, id or title) → active dependencia (or None)
+        self._known: set[str] | None = None  # names of the file in use by a dataset at the start
         self.org = model.Group.get(org) if org else None
         if org and (self.org is None or not self.org.is_organization or self.org.state != "active"):
             raise FileError(tk._("Dependencia no encontrada: {name}").format(name=org))
@@ -144,6 +160,7 @@ class Loader:
     # --- file → items ---------------------------------------------------------------------
 
     def items(self, rows: list[Row]) -> list[Item]:
+        """The items of a whole file in memory (a resource row may name any dataset above it)."""
         items: list[Item] = []
         by_name: dict[str, Item] = {}
         last: Item | None = None
@@ -151,16 +168,7 @@ class Loader:
             kind = row_kind(row)
             if kind == KIND_DATASET:
                 item = Item(row)
-                for key, message in row.problems:
-                    item.problems.append((row.number, key, message))
-                if self.org is not None:
-                    org_cell = row.cells.get("owner_org", "")
-                    if not org_cell:
-                        row.cells["owner_org"] = self.org.name
-                    elif org_cell not in (self.org.name, self.org.id):
-                        item.problems.append((row.number, "owner_org", tk._(
-                            "esta carga es para la dependencia «{org}»; cargue esta fila desde su propia "
-                            "dependencia.").format(org=self.org.title or self.org.name)))
+                self._dataset_problems(item)
                 name = item.name
                 if name and name in by_name:
                     first = by_name[name]
@@ -177,20 +185,114 @@ class Loader:
                 name = row.cells.get("name", "")
                 owner = by_name.get(name) if name else last
                 if owner is None:
-                    target = Item(row)
-                    target.problems.append((row.number, "name", tk._(
-                        "el recurso no corresponde a ninguna fila «Conjunto» del archivo con la URL «{name}»."
-                    ).format(name=name) if name else tk._("escriba la URL del conjunto al que pertenece el recurso.")))
-                    items.append(target)
+                    items.append(self._orphan(row, name))
                     continue
                 owner.resources.append(row)
                 for key, message in row.problems:
                     owner.problems.append((row.number, key, message))
             else:
-                item = Item(row)
-                item.problems.append((row.number, ROW_KIND_KEY, tk._("escriba «Conjunto» o «Recurso».")))
-                items.append(item)
+                items.append(self._unknown_kind(row))
         return items
+
+    def scan(self, rows: Iterator[Row]) -> "Scan":
+        """First pass over the file, keeping only names and row numbers: the number of items,
+        where each URL name first appears and where it repeats, and whether every resource row
+        sits in the block of its dataset (then the second pass can stream)."""
+        scan = Scan()
+        owner: str | None = None  # name of the dataset row above when it is that name's first row
+        datasets = False
+        for row in rows:
+            kind = row_kind(row)
+            if kind == KIND_DATASET:
+                scan.total += 1
+                datasets = True
+                name = row.cells.get("name", "")
+                owner = None
+                if name and name in scan.first:
+                    scan.repeats.setdefault(scan.first[name], []).append(row.number)
+                elif name:
+                    scan.first[name] = row.number
+                    owner = name
+            elif kind == KIND_RESOURCE:
+                name = row.cells.get("name", "")
+                if (name and name not in scan.first) or (not name and not datasets):
+                    scan.total += 1  # an orphan: an item of its own
+                elif name and name != owner:
+                    scan.streamable = False  # its dataset is not the row block above it
+            else:
+                scan.total += 1
+        return scan
+
+    def stream_items(self, rows: Iterator[Row], scan: "Scan") -> Iterator[Item]:
+        """The items of the file as :meth:`items` makes them, one dataset block at a time."""
+        if not scan.streamable:
+            yield from self.items(list(rows))
+            return
+        pending: list[Item] = []  # the open dataset item first (if any), then items found after it
+        current: Item | None = None
+        seen: set[str] = set()
+
+        def flush() -> Iterator[Item]:
+            if current is not None:
+                for other in scan.repeats.get(current.row.number, []):
+                    current.problems.append((current.row.number, "name", tk._(
+                        "la URL «{name}» se repite en la fila {other}.").format(name=current.name, other=other)))
+            yield from pending
+            pending.clear()
+
+        for row in rows:
+            kind = row_kind(row)
+            if kind == KIND_DATASET:
+                yield from flush()
+                item = Item(row)
+                self._dataset_problems(item)
+                name = item.name
+                if name and name in seen:
+                    item.problems.append((row.number, "name", tk._(
+                        "la URL «{name}» ya aparece en la fila {first}; cada conjunto va en una sola fila "
+                        "«Conjunto».").format(name=name, first=scan.first[name])))
+                elif name:
+                    seen.add(name)
+                current = item
+                pending.append(item)
+            elif kind == KIND_RESOURCE:
+                name = row.cells.get("name", "")
+                if current is None or (name and name not in seen):  # (the scan saw that a known
+                    pending.append(self._orphan(row, name))          # name is the block's own)
+                    continue
+                current.resources.append(row)
+                for key, message in row.problems:
+                    current.problems.append((row.number, key, message))
+            else:
+                pending.append(self._unknown_kind(row))
+        yield from flush()
+
+    def _dataset_problems(self, item: Item) -> None:
+        row = item.row
+        for key, message in row.problems:
+            item.problems.append((row.number, key, message))
+        if self.org is not None:
+            org_cell = row.cells.get("owner_org", "")
+            if not org_cell:
+                row.cells["owner_org"] = self.org.name
+            elif org_cell not in (self.org.name, self.org.id):
+                item.problems.append((row.number, "owner_org", tk._(
+                    "esta carga es para la dependencia «{org}»; cargue esta fila desde su propia "
+                    "dependencia.").format(org=self.org.title or self.org.name)))
+
+    @staticmethod
+    def _orphan(row: Row, name: str) -> Item:
+        target = Item(row)
+        target.problems.append((row.number, "name", tk._(
+            "el recurso no corresponde a ninguna fila «Conjunto» del archivo con la URL «{name}»."
+        ).format(name=name) if name else tk._("escriba la URL del conjunto al que pertenece el recurso.")))
+        return target
+
+    @staticmethod
+    def _unknown_kind(row: Row) -> Item:
+        item = Item(row)
+        item.problems.append((row.number, ROW_KIND_KEY, tk._("escriba «Conjunto» o «Recurso».")))
+        return item
 
     # --- one item ---------------------------------------------------------------------------
 
@@ -198,6 +300,12 @@ class Loader:
         if self._userobj is None:
             self._userobj = model.User.get(self.user)
         return _context(self.user, self._userobj)
+
+    def _org(self, cell: str) -> Any:
+        """The group a cell names (name or id), looked up once per run."""
+        if cell not in self._orgs:
+            self._orgs[cell] = model.Group.get(cell)
+        return self._orgs[cell]
 
     def _column_label(self, key: str) -> str:
         col = self.by_key.get(key)
@@ -240,6 +348,9 @@ class Loader:
 
     def _payload(self, item: Item, current: dict[str, Any] | None) -> dict[str, Any]:
         data = cellmod.to_dataset_dict(item.row.cells, self.cols, current)
+        org = self._org(data["owner_org"]) if isinstance(data.get("owner_org"), str) and data["owner_org"] else None
+        if org is not None and org.is_organization and org.state == "active":
+            data["owner_org"] = org.id  # by id: the validator then finds it with one query, not two
         if item.resources or current is None:
             old = (current or {}).get("resources") or []
             data["resources"] = [
@@ -267,14 +378,14 @@ class Loader:
     def _existing(self, report: Report, item: Item) -> tuple[bool, model.Package | None]:
         """(ok, package of that name). Not ok: the name belongs to another dependencia."""
         name = item.name
-        if not name:
-            return True, None
+        if not name or (self._known is not None and name not in self._known):
+            return True, None  # absent when the run started (a name taken since fails in the action)
         pkg = model.Session.query(model.Package).filter(model.Package.name == name,
                                                          model.Package.state != "deleted").first()
         if pkg is None:
             return True, None
         org_cell = item.row.cells.get("owner_org", "")
-        org = model.Group.get(org_cell) if org_cell else None
+        org = self._org(org_cell) if org_cell else None
         if pkg.type != "dataset" or (org is not None and pkg.owner_org != org.id) or \
                 (org is None and not org_cell and self.org is not None and pkg.owner_org != self.org.id):
             self._problem(report, item.row.number, "name", tk._(
@@ -411,23 +522,37 @@ class Loader:
         """Read ``stream`` and dry-run or load every row; a :class:`FileError` for a bad file."""
         from . import settings
 
-        sheet = read(stream, self.cols, max_rows or settings.max_rows())
-        items = self.items(sheet.rows)
-        report = Report(dry_run=dry_run, total=len(items))
+        limit = max_rows or settings.max_rows()
+        # two passes, so that memory stays flat in the size of the file: the first keeps only
+        # names and row numbers (every file error is raised here, before anything is written),
+        # the second hands out one dataset with its resource rows at a time
+        scan = self.scan(iter_rows(stream, self.cols, limit))
+        self._known = self._existing_names(list(scan.first))
+        stream.seek(0)
+        report = Report(dry_run=dry_run, total=scan.total)
         if progress:
             progress(0, report.total, 0)
         with _signed_in(self.user):
-            for item in items:
+            for item in self.stream_items(iter_rows(stream, self.cols, limit), scan):
                 self._run(item, report, dry_run)
                 report.done += 1
                 if progress:
                     progress(report.done, report.total, len(report.errors))
         return report
 
+    @staticmethod
+    def _existing_names(names: list[str]) -> set[str]:
+        """Which of ``names`` a dataset (of any dependencia) uses now, in one query per thousand."""
+        found: set[str] = set()
+        for i in range(0, len(names), 1000):
+            found.update(n for (n,) in model.Session.query(model.Package.name).filter(
+                model.Package.name.in_(names[i:i + 1000]), model.Package.state != "deleted"))
+        return found
+
 
 def count_datasets(stream: IO[bytes], cols: list[Column]) -> int:
     from . import settings
 
-    sheet = read(stream, cols, settings.max_rows())
+    count = sum(1 for r in iter_rows(stream, cols, settings.max_rows()) if row_kind(r) != KIND_RESOURCE)
     stream.seek(0)
-    return sum(1 for r in sheet.rows if row_kind(r) != KIND_RESOURCE)
+    return count

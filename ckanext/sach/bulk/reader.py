@@ -42,8 +42,6 @@ class Row:
 
 @dataclass
 class Sheet:
-    kind: str
-    present: list[str]                     # keys of the columns in the file
     rows: list[Row]
 
 
@@ -52,14 +50,33 @@ def _formula_message() -> str:
 
 
 def read(stream: IO[bytes], cols: list[Column], max_rows: int) -> Sheet:
+    """The whole file at once (small files: tests, counts)."""
+    return Sheet(list(iter_rows(stream, cols, max_rows)))
+
+
+def iter_rows(stream: IO[bytes], cols: list[Column], max_rows: int) -> Iterator[Row]:
+    """The data rows of ``stream``, read as they are needed (memory does not grow with the file);
+    a :class:`FileError` as soon as the file is found wrong (headers first, before any row)."""
     head = stream.read(8)
     stream.seek(0)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileError(tk._("Es un archivo de Excel antiguo (.xls). Guárdelo como «Libro de Excel (.xlsx)» "
                              "o como «CSV UTF-8» y vuelva a subirlo."))
     if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(stream, cols, max_rows)
-    return _read_csv(stream, cols, max_rows)
+        return _started(_read_xlsx(stream, cols, max_rows))
+    return _started(_read_csv(stream, cols, max_rows))
+
+
+def _started(rows: Iterator[Row]) -> Iterator[Row]:
+    """Run a row generator up to its header checks now (a bad header raises at once), then
+    hand out the rows lazily."""
+    first = next(rows, None)
+
+    def rest() -> Iterator[Row]:
+        if first is not None:
+            yield first
+        yield from rows
+    return rest()
 
 
 def _not_a_spreadsheet() -> FileError:
@@ -113,8 +130,10 @@ def _map_header(header: list[Any], cols: list[Column], marker: str | None) -> li
 
 
 def _rows(values: Iterator[tuple[int, list[Any], list[bool]]], mapped: list[Column | None],
-          max_rows: int) -> list[Row]:
-    rows: list[Row] = []
+          max_rows: int) -> Iterator[Row]:
+    """The data rows, one at a time (empty rows skipped); a :class:`FileError` past ``max_rows``
+    rows, or at the end when there was none."""
+    count = 0
     for number, row_values, formulas in values:
         cells: dict[str, str] = {}
         problems: list[tuple[str, str]] = []
@@ -133,18 +152,14 @@ def _rows(values: Iterator[tuple[int, list[Any], list[bool]]], mapped: list[Colu
             blank = blank and not text
         if blank:
             continue
-        if len(rows) >= max_rows:
+        if count >= max_rows:
             raise FileError(tk._("El archivo tiene más de {max} filas de datos. Divídalo en varios archivos de "
                                  "hasta {max} filas (conjuntos y recursos).").format(max=max_rows))
-        rows.append(Row(number, cells, problems))
-    if not rows:
+        count += 1
+        yield Row(number, cells, problems)
+    if not count:
         raise FileError(tk._("El archivo no tiene filas de datos: llene al menos una fila «Conjunto» debajo "
                              "de los encabezados."))
-    return rows
-
-
-def _sheet(kind: str, mapped: list[Column | None], rows: list[Row]) -> Sheet:
-    return Sheet(kind, [c.key for c in mapped if c is not None], rows)
 
 
 # --- XLSX -----------------------------------------------------------------------------------
@@ -172,7 +187,7 @@ def _merged_ref(stream: IO[bytes], sheet_path: str) -> str | None:
                 tail = chunk[-200:]
 
 
-def _read_xlsx(stream: IO[bytes], cols: list[Column], max_rows: int) -> Sheet:
+def _read_xlsx(stream: IO[bytes], cols: list[Column], max_rows: int) -> Iterator[Row]:
     import openpyxl
 
     try:
@@ -206,14 +221,15 @@ def _read_xlsx(stream: IO[bytes], cols: list[Column], max_rows: int) -> Sheet:
             for number, row in enumerate(iterator, start=2):
                 yield number, [c.value for c in row], [getattr(c, "data_type", None) == "f" for c in row]
 
-        rows = _rows(values(), mapped, max_rows)
+        yield from _rows(values(), mapped, max_rows)
     except FileError:
+        raise
+    except GeneratorExit:
         raise
     except Exception:  # a workbook whose sheet XML is broken
         raise _not_a_spreadsheet() from None
     finally:
         book.close()
-    return _sheet("xlsx", mapped, rows)
 
 
 def _sheet_path(book: Any, name: str) -> str | None:
@@ -228,7 +244,7 @@ def _sheet_path(book: Any, name: str) -> str | None:
 
 # --- CSV ------------------------------------------------------------------------------------
 
-def _read_csv(stream: IO[bytes], cols: list[Column], max_rows: int) -> Sheet:
+def _read_csv(stream: IO[bytes], cols: list[Column], max_rows: int) -> Iterator[Row]:
     sample = stream.read(1 << 16)
     stream.seek(0)
     if b"\x00" in sample:
@@ -255,12 +271,11 @@ def _read_csv(stream: IO[bytes], cols: list[Column], max_rows: int) -> Sheet:
             for number, row in enumerate(reader, start=2):
                 yield number, row, [v.startswith("=") and len(v) > 1 for v in row]
 
-        rows = _rows(values(), mapped, max_rows)
+        yield from _rows(values(), mapped, max_rows)
     except csv.Error:
         raise _not_a_spreadsheet() from None
     finally:
         text.detach()
-    return _sheet("csv", mapped, rows)
 
 
 def row_kind(row: Row) -> str:
