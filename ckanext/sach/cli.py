@@ -144,12 +144,16 @@ def search_rebuild_command(workers: int, chunk_size: int) -> None:
     try:
         result = _rebuild.rebuild(workers=workers, chunk_size=chunk_size)
     except BrokenProcessPool as e:
-        raise click.ClickException(f"Un proceso de indexación terminó de forma anormal: {e}")
+        raise click.ClickException(f"A rebuild worker died, the index is incomplete: {e}") from e
     if result.failed:
         for pkg_id, error in sorted(result.failed.items()):
             click.echo(f"failed {pkg_id}: {error}", err=True)
         raise click.ClickException(
             f"{len(result.failed)} dataset(s) could not be indexed: "
             + ", ".join(sorted(result.failed)))
+    if result.missing:
+        raise click.ClickException(
+            f"{len(result.missing)} dataset(s) reported as indexed have no search document: "
+            + ", ".join(result.missing[:20]))
     click.echo(f"{len(result.indexed)} datasets indexed in {result.seconds:.1f} s "
                f"by {result.workers} workers")

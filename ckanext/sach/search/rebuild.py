@@ -9,7 +9,9 @@ a worker that died. The set of ids is the one core ``rebuild`` uses (every datas
 deleted ones too unless ``ckan.search.remove_deleted_packages``), and each goes
 through ``index_update_package``, so the index ends as a plain ``rebuild`` leaves it.
 
-Status: first draft (deadline), not yet tested; see /work/notes/rebuild.md.
+Each dataset is indexed inside a savepoint, so a dataset that fails leaves the chunk's other
+documents to be committed. Afterwards, with the PostgreSQL backend, the parent checks that every
+id reported as indexed has its document (`missing` lists the others).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from ckan.plugins import toolkit
 class RebuildResult:
     indexed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
     seconds: float = 0.0
     workers: int = 0
 
@@ -42,12 +45,15 @@ def _index_chunk(ids: list[str]) -> tuple[list[str], dict[str, str]]:
     done: list[str] = []
     failed: dict[str, str] = {}
     for pkg_id in ids:
+        savepoint = model.Session.begin_nested()
         try:
             logic.index_update_package(context, pkg_id, True)
+            savepoint.commit()
             done.append(pkg_id)
-        except Exception as e:  # reported to the parent, which fails loudly
-            model.Session.rollback()
-            failed[pkg_id] = repr(e)
+        except Exception as e:  # any error of any plugin: reported, the parent fails loudly
+            if savepoint.is_active:
+                savepoint.rollback()
+            failed[pkg_id] = f"{type(e).__name__}: {e}"
     model.Session.commit()
     model.Session.remove()
     return done, failed
@@ -76,5 +82,27 @@ def rebuild(workers: int = 2, chunk_size: int = 250) -> RebuildResult:
         for done, failed in pool.map(_index_chunk, chunks):
             result.indexed.extend(done)
             result.failed.update(failed)
+    result.missing = _missing_documents(result.indexed)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _missing_documents(ids: list[str]) -> list[str]:
+    """Ids reported as indexed whose document is not in the PostgreSQL index (a worker whose
+    writes were lost). Only with `sach_pgsearch`; Solr is not asked."""
+    from ckanext.sach import search as pgsearch
+
+    if not ids or not pgsearch.is_active():
+        return []
+    import sqlalchemy as sa
+
+    site_id = toolkit.config.get("ckan.site_id")
+    found = {
+        row[0]
+        for row in model.Session.execute(
+            sa.text("SELECT id FROM sach_search_doc WHERE site_id = :site AND id = ANY(:ids)"),
+            {"site": site_id, "ids": ids},
+        )
+    }
+    model.Session.commit()
+    return [i for i in ids if i not in found]
