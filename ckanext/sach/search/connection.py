@@ -274,37 +274,59 @@ class PgSearchConnection:
         facet_mincount = max(1, _int_param(params, "facet.mincount", 1))
         facet_sort = str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index"))
 
-        # One pass over the matching rows (m) gives the hit count, every facet and the page;
-        # only the page's rows fetch their stored documents.
-        matched = ["d.index_id", f"CAST({rank} AS real) AS score"]
-        matched += [f"{expression} AS o{i}" for i, (expression, _d) in enumerate(keys)]
-        if facet_fields:
-            matched.append("d.fields")
-        ordering = ", ".join(f"m.o{i} {direction} NULLS LAST" for i, (_e, direction) in enumerate(keys))
-        parts = [
-            "SELECT 0 AS kind, NULL::text AS f, NULL::text AS v, count(*) AS c, NULL::jsonb AS doc, "
-            "NULL::text AS data_dict, NULL::text AS validated_data_dict, NULL::real AS score, "
-            "NULL::bigint AS rn FROM m"
-        ]
-        if facet_fields:
-            parts.append(
-                "SELECT 1, k.f, e.v, count(*), NULL, NULL, NULL, NULL, NULL FROM m "
-                f"CROSS JOIN unnest(CAST({builder.param(facet_fields)} AS text[])) AS k(f) "
-                "CROSS JOIN LATERAL jsonb_array_elements_text(m.fields -> k.f) AS e(v) "
-                f"GROUP BY k.f, e.v HAVING count(*) >= {builder.param(facet_mincount)}"
-            )
-        if rows:
-            parts.append(
-                f"SELECT 2, NULL, NULL, NULL, d.doc, {', '.join(apart)}, p.score, p.rn "
-                "FROM (SELECT s.index_id, s.score, row_number() OVER () AS rn FROM ("
-                f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} "
-                f"LIMIT {builder.param(rows)} OFFSET {builder.param(start)}) AS s) AS p "
-                "JOIN sach_search_doc AS d ON d.index_id = p.index_id"
-            )
-        statement = sa.text(
-            f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "
-            f"FROM sach_search_doc AS d WHERE {where_sql}) " + " UNION ALL ".join(parts)
+        select_page = (
+            "SELECT 2, NULL, NULL, NULL, d.doc, {apart}, p.score, p.rn "
+            "FROM (SELECT s.index_id, s.score, row_number() OVER () AS rn FROM ({inner}) AS s) AS p "
+            "JOIN sach_search_doc AS d ON d.index_id = p.index_id"
         )
+        limit = f"LIMIT {builder.param(rows)} OFFSET {builder.param(start)}"
+        count_columns = (
+            "0 AS kind, NULL::text AS f, NULL::text AS v, count(*) AS c, NULL::jsonb AS doc, "
+            "NULL::text AS data_dict, NULL::text AS validated_data_dict, NULL::real AS score, "
+            "NULL::bigint AS rn"
+        )
+        if facet_fields:
+            # One pass over the matching rows (m) gives the hit count, every facet and the page;
+            # facets count the integer terms each row carries (see sach_search_term), and only
+            # the page's rows fetch their stored documents.
+            matched = ["d.index_id", f"CAST({rank} AS real) AS score", "d.facet_terms"]
+            # ts_rank is real already: a sort on the rank reuses `score` (ranked once per row)
+            matched += [f"{e} AS o{i}" for i, (e, _d) in enumerate(keys) if e != rank]
+            ordering = ", ".join(
+                f"{'m.score' if e == rank else f'm.o{i}'} {direction} NULLS LAST"
+                for i, (e, direction) in enumerate(keys)
+            )
+            parts = [
+                f"SELECT {count_columns} FROM m",
+                "SELECT 1, t.field, t.value, x.c, NULL, NULL, NULL, NULL, NULL FROM ("
+                "SELECT e.term, count(*) AS c FROM m CROSS JOIN unnest(m.facet_terms) AS e(term) "
+                f"GROUP BY e.term HAVING count(*) >= {builder.param(facet_mincount)}) AS x "
+                "JOIN sach_search_term AS t ON t.id = x.term "
+                f"WHERE t.field = ANY(CAST({builder.param(facet_fields)} AS text[]))",
+            ]
+            if rows:
+                inner = f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} {limit}"
+                parts.append(select_page.format(apart=", ".join(apart), inner=inner))
+            sql = (
+                f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "
+                f"FROM sach_search_doc AS d WHERE {where_sql}) " + " UNION ALL ".join(parts)
+            )
+        else:
+            # No facets: the count and the page are separate scans, so that an index in the
+            # page's order (the listing index for newest first) stops after the page, and the
+            # count reads only an index where one covers the filters.
+            ordering = ", ".join(
+                f"{expression} {direction} NULLS LAST" for expression, direction in keys
+            )
+            parts = [f"SELECT {count_columns} FROM sach_search_doc AS d WHERE {where_sql}"]
+            if rows:
+                inner = (
+                    f"SELECT d.index_id, CAST({rank} AS real) AS score FROM sach_search_doc AS d "
+                    f"WHERE {where_sql} ORDER BY {ordering} {limit}"
+                )
+                parts.append(select_page.format(apart=", ".join(apart), inner=inner))
+            sql = " UNION ALL ".join(parts)
+        statement = sa.text(sql)
 
         cache_key, cached = cache.get(
             statement.text,
