@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
+from ckan import authz, model
 
 from ckanext.sach import config as sach_config
 
-__all__: list[str] = ["member_create"]
+__all__: list[str] = ["member_create", "member_list"]
 
 
 def is_tema(group: model.Group | None) -> bool:
@@ -41,4 +41,30 @@ def member_create(next_auth: Any, context: dict[str, Any], data_dict: dict[str, 
     if data_dict.get("object_type") == "package":
         if is_tema(model.Group.get(data_dict.get("id") or "")) and may_classify(context, data_dict.get("object")):
             return {"success": True}
+    return next_auth(context, data_dict)
+
+
+def sees_group_users(context: dict[str, Any], group_id: str | None) -> bool:
+    """Whether the context's user may see who belongs to a dependencia or tema (and with which
+    role): its own members and sysadmins. Who works where is not public information here
+    (``ckan.auth.public_user_details`` is off too)."""
+    if context.get("ignore_auth"):
+        return True
+    user = context.get("user")
+    if not user or not group_id:
+        return False
+    if authz.is_sysadmin(user):
+        return True
+    group = model.Group.get(group_id)
+    return group is not None and authz.users_role_for_group_or_org(group.id, user) is not None
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def member_list(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    # datasets and sub-groups of a group stay listed for everyone (hidden datasets are filtered by
+    # the action); user accounts only for the group's own members
+    if data_dict.get("object_type") not in ("package", "group") and \
+            not sees_group_users(context, data_dict.get("id")):
+        return {"success": False, "msg": tk._("Solo los miembros de la dependencia pueden ver quién la integra.")}
     return next_auth(context, data_dict)

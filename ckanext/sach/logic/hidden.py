@@ -6,7 +6,10 @@ database directly. Chained here:
 
 - ``tag_list``, ``tag_autocomplete``, ``tag_search``, ``tag_show``: only tags
   of datasets the user may see (and ``tag_show``'s datasets filtered).
-- ``member_list``: no ids of datasets the user may not see.
+- ``member_list``: no ids of datasets the user may not see (and, by its auth function, user
+  accounts only for the group's own members).
+- ``organization_show``, ``group_show``, ``organization_list``, ``group_list``: the ``users`` of a
+  dependencia or tema only for its own members and sysadmins.
 - activity streams (``package_activity_list``, ``organization_activity_list``,
   ``group_activity_list``, ``user_activity_list``, ``dashboard_activity_list``,
   ``recently_changed_packages_activity_list``, ``activity_show``,
@@ -28,10 +31,12 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import Context, DataDict
 
+from ckanext.sach.logic.auth import sees_group_users
 from ckanext.sach.search import labels as sach_labels
 
 __all__ = [
     "tag_list", "tag_autocomplete", "tag_search", "tag_show", "member_list",
+    "organization_show", "group_show", "organization_list", "group_list",
     "package_activity_list", "organization_activity_list", "group_activity_list",
     "user_activity_list", "dashboard_activity_list", "recently_changed_packages_activity_list",
     "activity_show", "activity_data_show", "activity_diff",
@@ -164,6 +169,36 @@ def member_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
         return members
     keep = visible_package_ids(context, (m[0] for m in members if m[1] == "package"))
     return [m for m in members if m[1] != "package" or m[0] in keep]
+
+
+def _without_users(context: Context, group: Any) -> Any:
+    if isinstance(group, dict) and "users" in group and not sees_group_users(context, group.get("id")):
+        group = {key: value for key, value in group.items() if key != "users"}
+    return group
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    return _without_users(context, next_action(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def group_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    return _without_users(context, next_action(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    return [_without_users(context, group) for group in next_action(context, data_dict)]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def group_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    return [_without_users(context, group) for group in next_action(context, data_dict)]
 
 
 def _filter_activities(context: Context, activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
