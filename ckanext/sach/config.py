@@ -174,3 +174,7 @@ def gzip_min_size() -> int:
 
 def content_security_policy() -> str:
     return (tk.config.get("ckanext.sach.content_security_policy") or "").strip()
+
+
+def groups_reindex_inline_max() -> int:
+    return tk.config["ckanext.sach.groups.reindex_inline_max"]

@@ -27,6 +27,18 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurable)
     p.implements(p.IPermissionLabels)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IGroupController, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
+
+    # IGroupController, IOrganizationController (IPackageController's edit hook has the same
+    # name and receives datasets): search shows a renamed group's new title
+    def edit(self, entity: Any) -> None:
+        from ckan import model
+
+        from ckanext.sach import group_sync
+
+        if isinstance(entity, model.Group):
+            group_sync.on_group_edit(entity)
 
     # IMiddleware: headers, compression, proxies (ckanext.sach.web.middleware)
     def make_middleware(self, app: Any, config: Any) -> Any:
