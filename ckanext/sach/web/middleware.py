@@ -22,7 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 FILE_CSP = "default-src 'none'; sandbox"
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; "
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 # CKAN's resource form (resource_upload_field.html) and API token pages use inline event
 # handlers; on those editor-only forms scripts may also be inline.
