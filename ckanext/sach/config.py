@@ -178,3 +178,7 @@ def content_security_policy() -> str:
 
 def groups_reindex_inline_max() -> int:
     return tk.config["ckanext.sach.groups.reindex_inline_max"]
+
+
+def sitemap_page_size() -> int:
+    return min(max(1, tk.config["ckanext.sach.sitemap.page_size"]), 50000)

@@ -26,7 +26,7 @@ VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.va
 VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views",
                 "ckanext.sach.privacy.views", "ckanext.sach.quality.views", "ckanext.sach.coverage.views",
                 "ckanext.sach.bulk.views", "ckanext.sach.views.unavailable",
-                "ckanext.sach.logic.search_params"]
+                "ckanext.sach.logic.search_params", "ckanext.sach.views.sitemap"]
 
 
 def _public(modules: list[str]) -> dict[str, Any]:
