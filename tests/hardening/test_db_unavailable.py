@@ -50,3 +50,36 @@ def test_pages_and_api_answer_503_in_spanish_while_the_database_is_down(app: Any
 def test_the_site_answers_again_once_the_database_is_back(app: Any) -> None:
     assert app.get("/api/3/action/package_search?rows=1").status_code == 200
     assert app.get("/dataset/").status_code == 200
+
+
+def _terminate_own_backend() -> str:
+    """A view that uses the database, after which PostgreSQL drops its connection (as in a restart
+    while the page renders): the answer is ready, only the session's closing rollback fails."""
+    pid = model.Session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    with model.meta.engine.connect() as other:
+        other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    return "respuesta lista"
+
+
+def test_a_connection_lost_after_the_answer_was_built_is_not_a_500(app: Any) -> None:
+    app.flask_app.add_url_rule("/_prueba/conexion-perdida", "prueba_conexion_perdida", _terminate_own_backend)
+    res = app.get("/_prueba/conexion-perdida")
+    assert res.status_code == 200, res.body[:500]
+    assert res.body == "respuesta lista"
+    # and the next requests get a fresh connection
+    assert app.get("/api/3/action/package_search?rows=1").status_code == 200
+    assert app.get("/dataset/").status_code == 200
+
+
+def _terminate_then_query() -> str:
+    _terminate_own_backend()
+    model.Session.execute(sa.text("SELECT 1"))
+    return "inalcanzable"
+
+
+def test_a_connection_lost_in_the_middle_of_a_page_answers_503(app: Any) -> None:
+    app.flask_app.add_url_rule("/_prueba/conexion-cortada", "prueba_conexion_cortada", _terminate_then_query)
+    res = app.get("/_prueba/conexion-cortada")
+    assert res.status_code == 503, res.body[:500]
+    assert "no está disponible" in res.body
+    assert app.get("/dataset/").status_code == 200

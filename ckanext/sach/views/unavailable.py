@@ -50,14 +50,35 @@ def _page(lang: str, title: str, text: str) -> str:
     )
 
 
+def release_session() -> None:
+    """Give back the request's database session. When PostgreSQL dropped the connection during the
+    request, the closing rollback fails: the connection is then discarded without a rollback (the
+    server has already rolled the transaction back) instead of raising."""
+    try:
+        model.Session.remove()
+    except sa_exc.DBAPIError as error:
+        if not _unreachable(error):
+            raise
+        log.warning("PostgreSQL connection lost while serving %s: %s", request.path, error.orig or error)
+        try:
+            model.Session.registry().invalidate()
+        except sa_exc.DBAPIError:
+            log.debug("could not invalidate the session", exc_info=True)
+        model.Session.registry.clear()
+
+
+def release_session_after_request(response: Response) -> Response:
+    """Runs before CKAN's own ``after_request`` (Flask calls later-registered hooks first), whose
+    ``Session.remove()`` would turn an answer that is already built into a 500."""
+    release_session()
+    return response
+
+
 def database_unavailable(error: sa_exc.DBAPIError) -> Any:
     if not _unreachable(error):
         raise error
     log.warning("PostgreSQL unreachable while serving %s: %s", request.path, error.orig or error)
-    try:
-        model.Session.remove()
-    except Exception:  # the session's connection is already broken
-        log.debug("could not remove the session", exc_info=True)
+    release_session()
     title, text = _message()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if "/api/" in request.path or request.path.startswith("/api"):
@@ -72,4 +93,5 @@ def database_unavailable(error: sa_exc.DBAPIError) -> Any:
 def get_blueprints() -> list[Any]:
     blueprint = Blueprint("sach_unavailable", __name__)
     blueprint.app_errorhandler(sa_exc.DBAPIError)(database_unavailable)
+    blueprint.after_app_request(release_session_after_request)
     return [blueprint]
