@@ -66,8 +66,38 @@ def _activity_action_names() -> set[str]:
             if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")}
 
 
+_CORE_ACTION_MODULES = ["ckan.logic.action.get", "ckan.logic.action.create", "ckan.logic.action.update",
+                        "ckan.logic.action.delete", "ckan.logic.action.patch", "ckanext.activity.logic.action",
+                        "ckanext.dcat.logic"]
+
+
+def _core_doc(name: str) -> str | None:
+    for module_name in _CORE_ACTION_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        func = getattr(module, name, None)
+        if inspect.isfunction(func) and func.__doc__:
+            return func.__doc__
+    return None
+
+
+def _keep_core_docs(found: dict[str, Any]) -> None:
+    """CKAN wraps a chained action in a ``functools.partial`` and copies only the function's
+    ``__dict__`` onto it, so ``help_show`` (the API's documentation) answered partial's own
+    docstring for every action this extension chains. A ``__doc__`` entry in the ``__dict__``
+    is copied: the API keeps documenting the core action."""
+    for name, value in found.items():
+        if getattr(value, "chained_action", False):
+            doc = _core_doc(name) or value.__doc__
+            if doc:
+                value.__dict__["__doc__"] = doc
+
+
 def actions() -> dict[str, Any]:
     found = _public(ACTION_MODULES)
+    _keep_core_docs(found)
     if not ckan_plugins.plugin_loaded("activity"):
         # The actions chained onto CKAN's activity plugin exist only with it (a site without
         # activity, or a test loading plugins one at a time, must not fail to build the registry).

@@ -70,6 +70,13 @@ def group_delete(next_action: Any, context: Any, data_dict: dict[str, Any]) -> A
 @tk.chained_action
 @tk.side_effect_free
 def dcat_dataset_show(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    """Return one dataset as a DCAT serialization (ckanext-dcat's action; a dataset the caller
+    may not see, or microsite content, is not found).
+
+    :param id: the id or name of the dataset
+    :param format: ``turtle``, ``xml``, ``jsonld`` or ``n3``
+    :param profiles: the DCAT profiles to use
+    """
     if listing.find(str(data_dict.get("id") or "")) is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     return next_action(context, data_dict)
@@ -85,10 +92,29 @@ def _only_datasets(data_dict: dict[str, Any]) -> dict[str, Any]:
 @tk.chained_action
 @tk.side_effect_free
 def dcat_catalog_show(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    """Return the catalogue (one page of datasets) as a DCAT serialization (ckanext-dcat's action;
+    only datasets of type ``dataset``, never microsite content).
+
+    :param page: page number (1 or more)
+    :param modified_since: only datasets modified since this ISO 8601 date
+    :param format: ``turtle``, ``xml``, ``jsonld`` or ``n3``
+    :param profiles: the DCAT profiles to use
+    """
     return next_action(context, _only_datasets(data_dict))
 
 
 @tk.chained_action
 @tk.side_effect_free
 def dcat_catalog_search(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    """Search the catalogue and return the matching page of datasets as a DCAT catalogue
+    serialization (ckanext-dcat's action; only datasets of type ``dataset``, never microsite
+    content).
+
+    :param q: the search query (``package_search`` syntax)
+    :param fq: filter queries
+    :param modified_since: only datasets modified since this ISO 8601 date
+    :param page: page number (1 or more)
+    :param format: ``turtle``, ``xml``, ``jsonld`` or ``n3``
+    :param profiles: the DCAT profiles to use
+    """
     return next_action(context, _only_datasets(data_dict))
