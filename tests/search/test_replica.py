@@ -1,24 +1,19 @@
 """Search reads on a real PostgreSQL streaming replica of the test database.
 
 The module clones the test cluster (the one `scripts/services.sh` runs) with `pg_basebackup -R`
-into a temporary folder and starts it as a hot standby on a free port. Reads are told apart by
-pausing the standby's WAL replay (`pg_wal_replay_pause()`): a dataset created afterwards exists on
-the primary only, so a search that does not find it was answered by the replica.
+into a temporary folder and starts it as a hot standby on a free port (tests/search/standby.py);
+it is skipped only where pg_basebackup is not installed (CI's postgresql-15 has it). Reads are
+told apart by pausing the standby's WAL replay (`pg_wal_replay_pause()`): a dataset created
+afterwards exists on the primary only, so a search that does not find it was answered by the
+replica.
 """
 from __future__ import annotations
 
-import glob
 import logging
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 from typing import Any, Iterator
 
-import psycopg2
 import pytest
 import sqlalchemy as sa
 
@@ -29,23 +24,11 @@ from ckan.tests.helpers import call_action
 from ckanext.sach.search import replica
 
 from tests.search.conftest import PLUGINS
+from tests.search.standby import Standby, pg_bindir
 from tests.search.test_cache import _sneak_in_a_document
 
 
-def _pg_bindir() -> Path | None:
-    candidates = [os.environ.get("SACH_PG_BINDIR", "")]
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-    found = shutil.which("pg_basebackup")
-    if found:
-        candidates.append(str(Path(found).parent))
-    for folder in candidates:
-        if folder and (Path(folder) / "pg_basebackup").exists() and (Path(folder) / "pg_ctl").exists():
-            return Path(folder)
-    return None
-
-
-BINDIR = _pg_bindir()
-AS_ROOT = os.geteuid() == 0
+BINDIR = pg_bindir()
 
 pytestmark = [
     pytest.mark.skipif(BINDIR is None, reason="pg_basebackup/pg_ctl not installed"),
@@ -54,109 +37,10 @@ pytestmark = [
 ]
 
 
-def _as_owner(*command: str) -> list[str]:
-    """Run a PostgreSQL program as `postgres` when root (it refuses root)."""
-    return ["runuser", "-u", "postgres", "--", *command] if AS_ROOT else list(command)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Standby:
-    """A hot standby of the test cluster, streaming from it."""
-
-    def __init__(self, primary: sa.engine.URL) -> None:
-        assert BINDIR is not None
-        self.primary = primary
-        self.port = _free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="sach-standby-"))
-        self.data = self.folder / "data"
-        self.log = self.folder / "postgresql.log"
-        if AS_ROOT:
-            shutil.chown(self.folder, "postgres")
-        self.folder.chmod(0o755)
-        subprocess.run(
-            _as_owner(str(BINDIR / "pg_basebackup"), "-h", primary.host or "127.0.0.1",
-                      "-p", str(primary.port), "-U", "postgres", "-D", str(self.data),
-                      "-R", "-X", "stream", "-c", "fast"),
-            check=True, capture_output=True, timeout=300,
-        )
-        self.start()
-
-    @property
-    def url(self) -> str:
-        """What CKAN is given: the primary's URL on the standby's port."""
-        return self.primary.set(port=self.port).render_as_string(hide_password=False)
-
-    def start(self) -> None:
-        # The standby needs max_connections >= the primary's (set on its command line).
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c max_connections=200 -c shared_buffers=32MB -c fsync=off")
-        subprocess.run(
-            _as_owner(str(BINDIR / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                      "-w", "-t", "60", "-o", options, "start"),
-            check=True, capture_output=True, timeout=90,
-        )
-
-    def stop(self) -> None:
-        subprocess.run(
-            _as_owner(str(BINDIR / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"),
-            check=False, capture_output=True, timeout=90,
-        )
-
-    def remove(self) -> None:
-        self.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def running(self) -> bool:
-        try:
-            return self.sql("SELECT true")
-        except psycopg2.OperationalError:
-            return False
-
-    def sql(self, query: str, *args: Any) -> Any:
-        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres",
-                                      dbname="postgres", connect_timeout=5)
-        try:
-            connection.autocommit = True
-            with connection.cursor() as cursor:
-                cursor.execute(query, args)
-                return cursor.fetchone()[0] if cursor.description else None
-        finally:
-            connection.close()
-
-    def catch_up(self, timeout: float = 60) -> None:
-        """Resume replay and wait until everything the primary has written is replayed."""
-        self.sql("SELECT pg_wal_replay_resume()")
-        primary = psycopg2.connect(host=self.primary.host, port=self.primary.port,
-                                   user="postgres", dbname="postgres")
-        try:
-            with primary.cursor() as cursor:
-                cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
-                target = cursor.fetchone()[0]
-        finally:
-            primary.close()
-        deadline = time.monotonic() + timeout
-        while not self.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", target):
-            assert time.monotonic() < deadline, f"the standby did not replay {target}"
-            time.sleep(0.05)
-
-    def pause(self) -> None:
-        """Stop replaying: from now on the standby shows the catalogue as it is now."""
-        self.catch_up()
-        self.sql("SELECT pg_wal_replay_pause()")
-        deadline = time.monotonic() + 30
-        while self.sql("SELECT pg_get_wal_replay_pause_state()") != "paused":
-            assert time.monotonic() < deadline, "replay did not pause"
-            time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def standby() -> Iterator[Standby]:
-    server = Standby(sa.engine.make_url(config["sqlalchemy.url"]))
+    assert BINDIR is not None
+    server = Standby(sa.engine.make_url(config["sqlalchemy.url"]), BINDIR)
     try:
         yield server
     finally:
@@ -297,3 +181,26 @@ def test_searches_survive_a_replica_outage_and_use_it_again(replicas, people, ma
     _create(writer_app, people["writer"], people["org"], "bacheo-2025")
     assert _found(visitor_app, "bacheo-2024")
     assert not _found(visitor_app, "bacheo-2025")  # the replica answers again
+
+
+def test_a_forked_process_opens_its_own_replica_connections(replicas):
+    """gunicorn forks workers from a loaded app: a child must not use, nor close, the parent's
+    pooled replica connections."""
+    backend_pid = sa.text("SELECT pg_backend_pid()")
+    parent = replica.replicas()[0]
+    with parent.engine.connect() as connection:
+        before = connection.execute(backend_pid).scalar()
+    child_pid = os.fork()
+    if child_pid == 0:  # the child: its own engine, its own server process
+        code = 1
+        try:
+            child = replica.replicas()[0]
+            with child.engine.connect() as connection:
+                mine = connection.execute(backend_pid).scalar()
+            code = 0 if child is not parent and mine != before else 3
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child_pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    with parent.engine.connect() as connection:  # the parent's connection survived the child
+        assert connection.execute(backend_pid).scalar() == before

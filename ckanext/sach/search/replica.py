@@ -62,6 +62,7 @@ from sqlalchemy import exc as sa_exc
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.common import current_user
 from ckan.lib.redis import connect_to_redis
 
 from ckanext.sach.search import cache
@@ -153,12 +154,14 @@ def _first_line(error: BaseException) -> str:
 
 
 def _make_engine(url: str) -> sa.engine.Engine:
+    """A pool like CKAN's own (`sqlalchemy.pool_size`/`max_overflow`, default 5 + 5) per
+    replica and process, checked before use, with a short connect timeout."""
     return sa.create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=5,
-        max_overflow=10,
-        pool_recycle=3600,
+        pool_size=int(tk.config.get("sqlalchemy.pool_size", None) or 5),
+        max_overflow=int(tk.config.get("sqlalchemy.max_overflow", None) or 5),
+        pool_recycle=1800,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS,
                       "application_name": "ckanext-sach search replica"},
     )
@@ -176,7 +179,7 @@ def replicas() -> list[Replica]:
         pool = _pool
         if pool is not None and (pool.pid != os.getpid() or pool.urls != urls):
             for replica in pool.replicas:
-                # Inherited from the parent: forget its connections without closing them.
+                # After a fork the connections are the parent's: forget them, never close them.
                 replica.engine.dispose(close=pool.pid == os.getpid())
             pool = None
         if pool is None:
@@ -224,8 +227,6 @@ def _current_user_id() -> str | None:
     request)."""
     if not has_request_context():
         return None
-    from ckan.common import current_user
-
     try:
         if current_user.is_authenticated:
             return str(current_user.id)
