@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from typing import Any, Iterator
 
@@ -204,3 +205,28 @@ def test_a_forked_process_opens_its_own_replica_connections(replicas):
     assert os.waitstatus_to_exitcode(status) == 0
     with parent.engine.connect() as connection:  # the parent's connection survived the child
         assert connection.execute(backend_pid).scalar() == before
+
+
+@pytest.mark.ckan_config("ckanext.sach.search.cache_seconds", 0)
+@pytest.mark.ckan_config("ckanext.sach.search.replica_max_lag_seconds", 3600)
+def test_an_unreachable_replica_is_skipped_for_a_reachable_one(
+    replicas, people, make_app, ckan_config, monkeypatch, caplog
+):
+    nobody = sa.engine.make_url(replicas.url).set(port=_closed_port())
+    urls = f"{nobody.render_as_string(hide_password=False)} {replicas.url}"
+    monkeypatch.setitem(ckan_config, "ckanext.sach.search.replica_urls", urls)
+    writer_app, visitor_app = make_app(), make_app()
+    replicas.pause()
+    _create(writer_app, people["writer"], people["org"], "bacheo-2025")
+    with caplog.at_level(logging.WARNING, logger="ckanext.sach.search.replica"):
+        for _ in range(4):  # whichever replica's turn it is, the reachable one answers
+            assert not _found(visitor_app, "bacheo-2025")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and f":{nobody.port}/" in warnings[0]
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
