@@ -312,10 +312,31 @@ class _Answer:
     replayed_latest: bool
 
 
+def _freshness(state: Any, needs: _Needs) -> bool | None:
+    """Whether a replica in `state` has replayed the latest index write (True), may answer
+    without (False), or may not answer this search at all (None)."""
+    replayed = parse_lsn(state["replayed"])
+    if replayed is None:
+        return None
+    if needs.own_write is not None and replayed < needs.own_write:
+        return None  # the user must see their own write: the primary answers
+    if needs.latest_write is not None:
+        caught_up = replayed >= needs.latest_write
+    else:  # latest write unknown (Redis down): has it replayed all it received?
+        received = parse_lsn(state["received"])
+        caught_up = False if received is None else replayed >= received
+    if caught_up:
+        return needs.latest_write is not None
+    behind = state["behind_seconds"]
+    if behind is None or float(behind) > search_config.replica_max_lag_seconds():
+        return None
+    return False
+
+
 def _read_on(replica: Replica, statement: Any, params: dict[str, Any],
              needs: _Needs) -> _Answer | None:
-    """The rows from `replica`, or None when it cannot answer this search (unreachable, behind
-    what the user must see, too far behind, or its query was cancelled)."""
+    """The rows from `replica`, or None when it cannot answer this search (unreachable, not a
+    standby, behind what the user must see, too far behind, or its query was cancelled)."""
     try:
         connection = replica.engine.connect()
     except sa_exc.DBAPIError as e:
@@ -324,34 +345,24 @@ def _read_on(replica: Replica, statement: Any, params: dict[str, Any],
     with connection:
         try:
             state = connection.execute(_STATE).mappings().one()
-            replayed = parse_lsn(state["replayed"])
-            if replayed is None:  # a primary, not a standby: nothing to prove freshness with
+            if state["replayed"] is None:
                 replica.set_aside("not a standby: pg_last_wal_replay_lsn() is NULL")
                 return None
-            if needs.own_write is not None and replayed < needs.own_write:
-                return None
-            if needs.latest_write is not None:
-                caught_up = replayed >= needs.latest_write
-            else:
-                received = parse_lsn(state["received"])
-                caught_up = received is not None and replayed >= received
-            behind = state["behind_seconds"]
-            if not caught_up and (
-                behind is None or float(behind) > search_config.replica_max_lag_seconds()
-            ):
+            fresh = _freshness(state, needs)
+            if fresh is None:
                 return None
             rows = connection.execute(statement, params).mappings().all()
         except sa_exc.DBAPIError as e:
             if e.connection_invalidated:
                 replica.set_aside(_first_line(e))
                 return None
-            if isinstance(e, sa_exc.OperationalError):  # e.g. conflict with recovery
-                log.warning("Search on replica %s failed, reading the primary: %s",
-                            replica.label, _first_line(e))
+            if isinstance(e, sa_exc.OperationalError):  # e.g. a conflict with recovery
+                log.warning("Search on replica %s failed (%s): trying another replica or the "
+                            "primary", replica.label, _first_line(e))
                 return None
             raise
     replica.answered()
-    return _Answer(rows, replayed_latest=needs.latest_write is not None and caught_up)
+    return _Answer(rows, replayed_latest=fresh)
 
 
 def _read_on_primary(session: Any, statement: Any, params: dict[str, Any]) -> list[Any]:
