@@ -4,7 +4,8 @@ With replicas configured, the SELECT of `PgSearchConnection.search` (what `packa
 `package_autocomplete` run) may go to a hot standby instead of the primary. Everything else stays
 on the primary: index writes, the rest of CKAN, and every read made outside a web or API request
 (CLI commands such as `search-index rebuild|check`, background jobs), which usually follow their
-own writes and are not where the read load is.
+own writes and are not where the read load is, and every search made by a transaction that has
+uncommitted index writes (only the primary's transaction can see them).
 
 Which reads may use a replica
 -----------------------------
@@ -12,7 +13,9 @@ A replica shows the catalogue as it was when it replayed the primary's write-ahe
 `pg_last_wal_replay_lsn()`. Every committed index write records the primary's WAL position
 (`pg_current_wal_insert_lsn()`: the primary may run with `synchronous_commit = off`, so the flushed
 position `pg_current_wal_lsn()` can lie before the commit record) in Redis, before the cache
-generation moves on (see `cache.bump`), under two keys:
+generation moves on (see `cache.bump`), under two keys. (When the last record ends exactly at a WAL
+page boundary, the insert position lies past the next page's header and replicas seem behind
+until the primary writes its next record; the error is on the safe side: the primary answers.)
 
 * the *latest index write* of the site (kept as a maximum, never lowered by a late writer);
 * the writer's own key, `user id -> LSN`, for `read_your_writes_seconds`, plus a copy in this
@@ -39,8 +42,8 @@ Failures
 --------
 A replica that refuses connections or times out (`connect_timeout` 2 s) is left aside for
 `retry_seconds` with a warning in the log; its searches go to the next replica or to the primary,
-and the user sees no error. A query cancelled on the standby (a conflict with recovery) also falls
-back to the primary. A query that is wrong in itself raises as it would on the primary.
+and the user sees no error. A query cancelled on the standby (a conflict with recovery) also goes
+to another replica or the primary. A query that is wrong in itself raises as on the primary.
 
 Engines are created once per process with `pool_pre_ping`; after a fork (gunicorn's preloaded
 workers, `sach search-rebuild`) a process drops the pools it inherited and opens its own.
