@@ -43,7 +43,14 @@ def is_dirty() -> bool:
 
 
 def bump() -> None:
-    """Move the index generation on: every cached result becomes unreachable."""
+    """Move the index generation on: every cached result becomes unreachable.
+
+    With search replicas, the primary's WAL position is recorded first (`replica.py`): whoever
+    sees the new generation also sees a position at least as recent, so a replica's answer is
+    cached only if it includes the change."""
+    from ckanext.sach.search import replica
+
+    replica.note_index_write()
     try:
         connect_to_redis().incr(f"{_prefix()}:generation")
     except Exception as e:  # Redis down: results are simply not cached (see get/put)

@@ -20,6 +20,7 @@ from ckan.lib.search.common import SearchError, solr_datetime_decoder
 from ckanext.sach.search import cache
 from ckanext.sach.search import config as search_config
 from ckanext.sach.search import document
+from ckanext.sach.search import replica
 from ckanext.sach.search.query import QueryBuilder, QueryError
 
 log = logging.getLogger(__name__)
@@ -338,8 +339,7 @@ class PgSearchConnection:
 
         session = model.Session
         try:
-            with session.begin_nested():
-                rows_out = session.execute(statement, builder.params).mappings().all()
+            rows_out, cache_key = replica.execute(session, statement, builder.params, cache_key)
         except sa_exc.DBAPIError as e:
             if _is_missing_table(e):
                 raise SearchError(TABLE_MISSING) from None
