@@ -265,7 +265,40 @@ def measure(name: str, runs: int, make_params: Callable[[random.Random], dict[st
 
 
 def free_text(rng: random.Random) -> dict[str, Any]:
-    return {"q": rng.choice(FREE_TEXT), "facet.field": FACETS, "rows": 20}
+    return free_text_params(rng.choice(FREE_TEXT))
+
+
+def free_text_params(text: str) -> dict[str, Any]:
+    return {"q": text, "facet.field": FACETS, "rows": 20}
+
+
+def explain(params: dict[str, Any]) -> None:
+    """Print the plan, with timings and buffers, of the search statement(s) that
+    `package_search` runs for ``params`` (as an anonymous visitor)."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+
+    session = model.Session()
+    statements: list[tuple[Any, Any]] = []
+    original = session.execute
+
+    def capture(statement: Any, *more: Any, **kw: Any) -> Any:
+        if "sach_search_doc AS d" in str(statement) and str(statement).lstrip().startswith(
+                ("SELECT", "WITH")):
+            statements.append((statement, more[0] if more else kw.get("params")))
+        return original(statement, *more, **kw)
+
+    session.execute = capture  # type: ignore[method-assign]
+    try:
+        result = tk.get_action("package_search")({"user": ""}, dict(params))
+    finally:
+        del session.execute
+    print(f"== {params['q']!r}: {result['count']} hits", flush=True)
+    for statement, parameters in statements:
+        plan = original(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + statement.text), parameters)
+        print("\n".join(row[0] for row in plan), flush=True)
 
 
 def filters(rng: random.Random) -> dict[str, Any]:
@@ -301,12 +334,20 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep the catalogue and index already in the database if it has "
                              "--datasets datasets indexed (measure the queries only)")
+    parser.add_argument("--explain", metavar="Q", action="append", default=[],
+                        help="with --reuse: print EXPLAIN (ANALYZE, BUFFERS) of the search SQL of "
+                             "free text Q with the 6 facets (repeatable; '*:*' for the listing)")
     args = parser.parse_args()
 
     flask_app = load_ckan(args)
     from ckan.lib import search
 
     with flask_app.test_request_context():
+        if args.explain:
+            for text in args.explain:
+                explain(free_text_params(text) if text != "*:*" else
+                        {"q": "*:*", "sort": "metadata_modified desc", "rows": 20})
+            return
         if args.reuse and _indexed_count() == args.datasets:
             print(f"reusing the {args.datasets} datasets already indexed", flush=True)
             report(args, measure_all(args), None, None)
