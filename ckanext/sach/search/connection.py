@@ -292,7 +292,7 @@ class PgSearchConnection:
             matched = ["d.index_id", f"CAST({rank} AS real) AS score", "d.facet_terms"]
             # Sort keys the row already carries are not stored twice: ts_rank is real already,
             # so a sort on the rank reuses `score` (ranked once per row), and the tie-breaker
-            # index_id is the row's own column (the matches of a broad query then fit work_mem).
+            # index_id is the row's own column (less to keep per match of a broad query).
             reused = {rank: "m.score", "d.index_id": "m.index_id"}
             matched += [f"{e} AS o{i}" for i, (e, _d) in enumerate(keys) if e not in reused]
             ordering = ", ".join(
