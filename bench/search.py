@@ -265,7 +265,57 @@ def measure(name: str, runs: int, make_params: Callable[[random.Random], dict[st
 
 
 def free_text(rng: random.Random) -> dict[str, Any]:
-    return {"q": rng.choice(FREE_TEXT), "facet.field": FACETS, "rows": 20}
+    return free_text_params(rng.choice(FREE_TEXT))
+
+
+def per_query(runs: int) -> dict[str, Any]:
+    """{query: [median ms, hits]} over `runs` rounds of every FREE_TEXT query (after one warm-up
+    round), each round through all the queries in turn."""
+    import ckan.plugins.toolkit as tk
+
+    package_search = tk.get_action("package_search")
+    timings: dict[str, list[float]] = {q: [] for q in FREE_TEXT}
+    hits: dict[str, int] = {}
+    for round_ in range(runs + 1):
+        for text in FREE_TEXT:
+            started = time.perf_counter()
+            hits[text] = package_search({"user": ""}, free_text_params(text))["count"]
+            if round_:
+                timings[text].append((time.perf_counter() - started) * 1000)
+    return {q: [round(statistics.median(t), 1), hits[q]] for q, t in timings.items()}
+
+
+def free_text_params(text: str) -> dict[str, Any]:
+    return {"q": text, "facet.field": FACETS, "rows": 20}
+
+
+def explain(params: dict[str, Any]) -> None:
+    """Print the plan, with timings and buffers, of the search statement(s) that
+    `package_search` runs for ``params`` (as an anonymous visitor)."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+
+    session = model.Session()
+    statements: list[tuple[Any, Any]] = []
+    original = session.execute
+
+    def capture(statement: Any, *more: Any, **kw: Any) -> Any:
+        if "sach_search_doc AS d" in str(statement) and str(statement).lstrip().startswith(
+                ("SELECT", "WITH")):
+            statements.append((statement, more[0] if more else kw.get("params")))
+        return original(statement, *more, **kw)
+
+    session.execute = capture  # type: ignore[method-assign]
+    try:
+        result = tk.get_action("package_search")({"user": ""}, dict(params))
+    finally:
+        del session.execute
+    print(f"== {params['q']!r}: {result['count']} hits", flush=True)
+    for statement, parameters in statements:
+        plan = original(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + statement.text), parameters)
+        print("\n".join(row[0] for row in plan), flush=True)
 
 
 def filters(rng: random.Random) -> dict[str, Any]:
@@ -301,12 +351,26 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep the catalogue and index already in the database if it has "
                              "--datasets datasets indexed (measure the queries only)")
+    parser.add_argument("--explain", metavar="Q", action="append", default=[],
+                        help="with --reuse: print EXPLAIN (ANALYZE, BUFFERS) of the search SQL of "
+                             "free text Q with the 6 facets (repeatable; '*:*' for the listing)")
+    parser.add_argument("--per-query", type=int, metavar="N", default=0,
+                        help="with --reuse: the median of N runs of every free-text query of (a) "
+                             "with its hits, instead of the three mixes")
     args = parser.parse_args()
 
     flask_app = load_ckan(args)
     from ckan.lib import search
 
     with flask_app.test_request_context():
+        if args.explain:
+            for text in args.explain:
+                explain(free_text_params(text) if text != "*:*" else
+                        {"q": "*:*", "sort": "metadata_modified desc", "rows": 20})
+            return
+        if args.per_query:
+            print(json.dumps(per_query(args.per_query)))
+            return
         if args.reuse and _indexed_count() == args.datasets:
             print(f"reusing the {args.datasets} datasets already indexed", flush=True)
             report(args, measure_all(args), None, None)

@@ -5,9 +5,13 @@ plugins) against the PostgreSQL backend.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
 
 from tests.search.conftest import PLUGINS, PUBLIC, names, search
 
@@ -32,6 +36,10 @@ Q_TABLE: list[tuple[str, set[str]]] = [
     ("Presupuesto de egresos", {A, D, E}),  # mm 2<-1: 2 of the 3 words (as Solr)
     ("presupuesto egresos", {A}),  # mm: both of 2 words
     ("egresos 2023 cabildo municipal inexistente", {A}),  # mm: 4 of 5
+    # mm with stopwords: CKAN's Solr `text` has no stop filter, so "de" and "y" count as words
+    # (2 of 3 here: "de … y" alone is enough), whichever words the index reads first
+    ("de y riesgos", {B, C}),
+    ("riesgos de y", {B, C}),
     ("inundaciones", {C}),  # Spanish stem of "inundación"
     ("budget", {C}),  # English word kept by the `simple` configuration
     ("médicas", {D}),
@@ -225,3 +233,26 @@ def test_dataset_page_filters_by_every_facet_it_shows(catalogue: dict[str, Any],
         assert filtered.status_code == 200
         shown = {n for n in PUBLIC if f'href="/dataset/{n}"' in filtered.body}
         assert shown == expected, (facet, value)
+
+
+@pytest.mark.parametrize(
+    ("words", "needed", "expected"),
+    [
+        # 2 of "atlas de riesgos": one of any 2 words is enough, and `de` is not one of them
+        (["atlas", "de", "riesgos"], 2, {"atlas", "riesg", "riesgos"}),
+        # 2 of "de la riesgos": one stopword has to be read, the first one
+        (["de", "la", "riesgos"], 2, {"riesg", "riesgos", "de"}),
+    ],
+)
+def test_index_condition_reads_stopwords_last(
+    catalogue: dict[str, Any], words: list[str], needed: int, expected: set[str]
+) -> None:
+    """The words whose posting lists the GIN index reads for "k of n words" (the results are
+    checked by the `mm` rows of Q_TABLE)."""
+    query = model.Session.execute(
+        sa.text(
+            "SELECT sach_search_any_word('spanish', CAST(:words AS text[]), :needed)::text"
+        ),
+        {"words": words, "needed": needed},
+    ).scalar()
+    assert set(re.findall(r"'([^']*)'", query)) == expected

@@ -291,17 +291,22 @@ class PgSearchConnection:
             # facets count the integer terms each row carries (see sach_search_term), and only
             # the page's rows fetch their stored documents.
             matched = ["d.index_id", f"CAST({rank} AS real) AS score", "d.facet_terms"]
-            # ts_rank is real already: a sort on the rank reuses `score` (ranked once per row)
-            matched += [f"{e} AS o{i}" for i, (e, _d) in enumerate(keys) if e != rank]
+            # Sort keys the row already carries are not stored twice: ts_rank is real already,
+            # so a sort on the rank reuses `score` (ranked once per row), and the tie-breaker
+            # index_id is the row's own column (less to keep per match of a broad query).
+            reused = {rank: "m.score", "d.index_id": "m.index_id"}
+            matched += [f"{e} AS o{i}" for i, (e, _d) in enumerate(keys) if e not in reused]
             ordering = ", ".join(
-                f"{'m.score' if e == rank else f'm.o{i}'} {direction} NULLS LAST"
+                f"{reused.get(e, f'm.o{i}')} {direction} NULLS LAST"
                 for i, (e, direction) in enumerate(keys)
             )
             parts = [
                 f"SELECT {count_columns} FROM m",
+                # unnest in the select list (one set-returning projection over m) costs less
+                # per term than a lateral function scan per row
                 "SELECT 1, t.field, t.value, x.c, NULL, NULL, NULL, NULL, NULL FROM ("
-                "SELECT e.term, count(*) AS c FROM m CROSS JOIN unnest(m.facet_terms) AS e(term) "
-                f"GROUP BY e.term HAVING count(*) >= {builder.param(facet_mincount)}) AS x "
+                "SELECT e.term, count(*) AS c FROM (SELECT unnest(m.facet_terms) AS term FROM m) "
+                f"AS e GROUP BY e.term HAVING count(*) >= {builder.param(facet_mincount)}) AS x "
                 "JOIN sach_search_term AS t ON t.id = x.term "
                 f"WHERE t.field = ANY(CAST({builder.param(facet_fields)} AS text[]))",
             ]

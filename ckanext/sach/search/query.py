@@ -458,10 +458,35 @@ class QueryBuilder:
             if required >= len(optional):
                 must.extend(optional)
             else:
-                any_of = " OR ".join(f"({o})" for o in optional)
+                any_of = self._any_of_rarest(item.children, len(optional) - required + 1)
+                if any_of is None:
+                    any_of = " OR ".join(f"({o})" for o in optional)
                 counted = " + ".join(f"(({o}) IS TRUE)::int" for o in optional)
                 must.append(f"({any_of}) AND ({counted}) >= {int(required)}")
         return self._combine(must, [], must_not)
+
+    def _any_of_rarest(self, children: Any, needed: int) -> str | None:
+        """The index condition of "k of these n plain words": one of any n-k+1 of them (`needed`)
+        is implied, and `sach_search_any_word` takes words that are not stopwords first, so the
+        GIN index never reads the posting list of `de` or `the` when rarer words suffice. The
+        k-of-n count stays the real condition; this only narrows the candidates. None when an
+        optional clause is more than a plain word (phrases, fields, wildcards, groups)."""
+        words = []
+        for child in children:
+            if isinstance(child, (tree.Plus, tree.Prohibit, tree.Not)):
+                continue
+            if not isinstance(child, tree.Word) or _has_wildcard(child.value):
+                return None
+            value = unescape(child.value)
+            if value == "*" or not any(c.isalnum() for c in value):
+                return None
+            words.append(value)
+        if not 0 < needed < len(words):
+            return None
+        return (
+            f"d.tsv @@ sach_search_any_word({self.cfg}, "
+            f"CAST({self.param(words)} AS text[]), {int(needed)})"
+        )
 
     # -- leaves ---------------------------------------------------------------------------------
     def _text_match(self, field: str | None, tsquery: str) -> str:
