@@ -63,14 +63,17 @@ CURP_STATES = frozenset(
     "TC TS TL VZ YN ZS NE".split()
 )
 _CURP_RE = re.compile(
-    r"[A-ZÑ&][AEIOUX][A-ZÑ&]{2}\d{6}[HM][A-Z]{2}[B-DF-HJ-NP-TV-ZÑ]{3}[0-9A-Z]\d"
+    r"[A-ZÑ][AEIOUX][A-ZÑ]{2}\d{6}[HM][A-Z]{2}[B-DF-HJ-NP-TV-ZÑ]{3}[0-9A-Z]\d"
 )
 
 
 def curp_check_digit(first17: str) -> str:
-    """RENAPO check digit of the first 17 characters of a CURP."""
+    """RENAPO check digit of the first 17 characters of a CURP ("" when a character is not of
+    RENAPO's alphabet: such a value has no check digit, so it is not a CURP)."""
     total = 0
     for i, ch in enumerate(first17):
+        if ch not in _CURP_VALUE:
+            return ""
         total += _CURP_VALUE[ch] * (18 - i)
     return str((10 - total % 10) % 10)
 
