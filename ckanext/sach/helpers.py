@@ -36,16 +36,6 @@ __all__ = [
     "sach_visible_count",
 ]
 
-AUDIENCES = [
-    ("ciudadania", "Ciudadanía en general", "General public"),
-    ("estudiantes", "Estudiantes y docentes", "Students and teachers"),
-    ("emprendedores", "Empresas y personas emprendedoras", "Businesses and entrepreneurs"),
-    ("osc", "Organizaciones de la sociedad civil", "Civil society organisations"),
-    ("periodistas", "Periodistas e investigadores", "Journalists and researchers"),
-    ("personas_mayores", "Personas mayores", "Older people"),
-]
-
-
 def _lang() -> str:
     try:
         lang = tk.h.lang() or "es"
@@ -89,7 +79,13 @@ def sach_microsite_topic_choices(field: dict[str, Any] | None = None) -> list[di
 
 
 def sach_microsite_audience_choices(field: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    return [{"value": v, "label": {"es": es, "en": en}} for v, es, en in AUDIENCES]
+    """Audiences of the plain-language cards (vocab ``audiences``)."""
+    from ckanext.sach import vocab
+
+    return [
+        {"value": item["value"], "label": item["label"]}
+        for item in vocab.items("audiences")
+    ]
 
 
 def sach_microsite_label(kind: str, value: Any) -> str:
