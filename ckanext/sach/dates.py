@@ -24,16 +24,19 @@ import re
 import zoneinfo
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+
 import ckan.plugins.toolkit as tk
 
 __all__ = [
-    "site_timezone",
-    "now",
-    "today",
-    "localize",
     "calendar_date",
     "format_date",
     "format_datetime",
+    "localize",
+    "now",
+    "site_timezone",
+    "today",
 ]
 
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -45,11 +48,11 @@ def site_timezone() -> dt.tzinfo:
     an unknown name: UTC, never an error on a page)."""
     name = tk.config.get("ckan.display_timezone") or "UTC"
     if name == "server":
-        return dt.datetime.now().astimezone().tzinfo or dt.timezone.utc
+        return dt.datetime.now().astimezone().tzinfo or dt.UTC
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.timezone.utc
+        return dt.UTC
 
 
 def now() -> dt.datetime:
@@ -65,7 +68,7 @@ def today() -> dt.date:
 def localize(moment: dt.datetime) -> dt.datetime:
     """A timestamp in the site's time zone; a naive one is UTC (as CKAN stores them)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(site_timezone())
 
 
@@ -113,8 +116,6 @@ def format_date(value: Any, lang: str | None = None) -> str:
     """A calendar value in words, in the page language, exactly as written:
     ``2025-01-15`` → "15 de enero de 2025", ``2024-07`` → "julio de 2024",
     ``2024`` → "2024"; anything else is returned as given."""
-    from babel.dates import format_date as babel_format_date
-
     if value is None or value == "":
         return ""
     lang = _lang(lang)
@@ -137,9 +138,6 @@ def format_datetime(value: Any, with_hours: bool = False, lang: str | None = Non
     """A timestamp (``datetime`` or ISO string; naive is UTC) as the date, and with
     ``with_hours`` the time, it was in the site's time zone, in the page language.
     A date without a time is a calendar date (:func:`format_date`, no shift)."""
-    from babel.dates import format_date as babel_format_date
-    from babel.dates import format_datetime as babel_format_datetime
-
     if value is None or value == "":
         return ""
     moment = _parse_timestamp(value)

@@ -37,11 +37,11 @@ pytestmark = pytest.mark.unit
 LETTERS = string.ascii_uppercase
 VOWELS = "AEIOUX"
 CONSONANTS = "BCDFGHJKLMNPQRSTVWXYZ"
-STATES = synthetic._STATES + ["NE"]
+STATES = [*synthetic._STATES, "NE"]
 # RENAPO's shape of a CURP, without Ñ and & (stdnum's alphabet has no Ñ).
 RENAPO_SHAPE = re.compile(r"[A-Z][AEIOUX][A-Z]{2}\d{6}[HM][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z]\d")
 # RENAPO's "inconvenient words" (stdnum.mx.curp refuses them; never issued).
-INCONVENIENT = frozenset(stdnum_curp._name_blacklist)  # noqa: SLF001  (the oracle's own table)
+INCONVENIENT = frozenset(stdnum_curp._name_blacklist)  # the oracle's own table
 
 
 def _century_consistent(value: str) -> bool:
@@ -108,10 +108,11 @@ def test_scanner_agrees_with_stdnum_on_swapped_curps(value, position):
 
 @pytest.mark.parametrize("value", [synthetic.curp(random.Random(n)) for n in range(50)])
 def test_test_data_curps_are_valid_for_stdnum(value):
-    assert stdnum_curp.is_valid(value) and is_curp(value)
+    assert stdnum_curp.is_valid(value)
+    assert is_curp(value)
 
 
-@pytest.mark.parametrize("value,valid", [
+@pytest.mark.parametrize(("value", "valid"), [
     ("BOXW310820HNERXN09", True),    # stdnum's example
     ("BOXW310820HNERXN08", False),   # wrong check digit
     ("BOXW311320HNERXN01", False),   # month 13
@@ -139,7 +140,7 @@ def test_ampersand_in_a_curp_shaped_value_is_not_a_curp():
 def rfcs(draw: st.DrawFn) -> str:
     birth = draw(st.dates(dt.date(1930, 1, 1), dt.date(2029, 12, 31)))
     name = draw(st.text(LETTERS, min_size=4, max_size=4))
-    assume(name not in stdnum_rfc._name_blacklist)  # noqa: SLF001  (never issued)
+    assume(name not in stdnum_rfc._name_blacklist)  # never issued
     homoclave = draw(st.text(LETTERS + "123456789", min_size=2, max_size=2))
     head = name + birth.strftime("%y%m%d") + homoclave
     return head + draw(st.sampled_from(string.digits + "A"))
@@ -164,6 +165,6 @@ def test_rfcs_with_impossible_dates_are_refused_by_both(value, date):
 
 @pytest.mark.parametrize("value", [synthetic.rfc(random.Random(n)) for n in range(50)])
 def test_test_data_rfcs_are_valid_for_stdnum(value):
-    never_issued = value[:4] in stdnum_rfc._name_blacklist  # noqa: SLF001
+    never_issued = value[:4] in stdnum_rfc._name_blacklist
     assert is_rfc_persona(value)
     assert stdnum_rfc.is_valid(value) or never_issued

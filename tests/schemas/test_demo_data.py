@@ -27,7 +27,7 @@ def test_catalogue_file_gives_the_demo_datasets():
     assert by_name["obra-publica-2023"].title == "Obra pública 2023"
     assert by_name["obra-publica-2023"].year == 2023
     juntas = [p["value"] for p in vocab.items("places") if p["kind"] == "junta_auxiliar"]
-    assert by_name["obra-publica-2023"].places == ["21119"] + juntas[:3]
+    assert by_name["obra-publica-2023"].places == ["21119", *juntas[:3]]
     tonantzintla = by_name["reportes-de-servicios-santa-maria-tonantzintla-2024"]
     assert tonantzintla.org == "junta-auxiliar-santa-maria-tonantzintla"
     assert tonantzintla.places == ["santa-maria-tonantzintla"]
@@ -54,7 +54,7 @@ def _dataset(**overrides):
     return data
 
 
-@pytest.mark.parametrize("overrides,message", [
+@pytest.mark.parametrize(("overrides", "message"), [
     ({"sector": "economía"}, "sector: 'economía' is not in the sectors vocabulary"),
     ({"rows": "inventado"}, "rows 'inventado' is not a generator of rows.py"),
     ({"plces": ["21119"]}, "unknown key(s) plces"),
