@@ -1,6 +1,7 @@
 # San Andrés Cholula open-data catalogue — the two commands:
 #   make run    set up everything and serve http://127.0.0.1:5000 with a demo catalogue
 #   make test   set up the test database and run the whole test suite
+#   make test-unit   only the tests that need no service (no PostgreSQL, Redis or CKAN app), in seconds
 # Other targets: make dev (same site on CKAN's development server), make stop (stop what this
 # clone started: web server, jobs worker, PostgreSQL, Redis), make services, make install, make clean-data
 
@@ -15,7 +16,7 @@ PORT ?= 5000
 export SACH_PG_PORT ?= 54329
 export SACH_REDIS_PORT ?= 63799
 
-.PHONY: run dev test conformance stop services install ini db admin demo serve test-db browser clean-data i18n
+.PHONY: run dev test test-unit conformance stop services install ini db admin demo serve test-db browser clean-data i18n
 
 run: install i18n services ckan.ini db admin demo serve
 
@@ -26,6 +27,10 @@ dev: install i18n services ckan.ini db admin demo
 
 test: install i18n browser test-db
 	$(VENV)/bin/pytest --ckan-ini=test.ini $(TESTS) $(PYTEST_ARGS)
+
+# Tests marked `unit` (setup.cfg): no PostgreSQL, Redis, CKAN app or browser needed.
+test-unit: install i18n
+	$(VENV)/bin/pytest -m unit $(TESTS) $(PYTEST_ARGS)
 
 $(VENV)/bin/activate:
 	@test -n "$(PYTHON)" || { echo "ERROR: Python 3.11 not found (install python3.11)"; exit 1; }

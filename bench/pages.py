@@ -63,7 +63,8 @@ def microsite_content(rng: random.Random) -> None:
     import ckan.model as model
     import ckan.plugins.toolkit as tk
 
-    from ckanext.sach.helpers import AUDIENCES, sach_microsite_topic_choices
+    from ckanext.sach import vocab
+    from ckanext.sach.helpers import sach_microsite_topic_choices
     from ckanext.sach.microsite.model import Request
 
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
@@ -72,7 +73,7 @@ def microsite_content(rng: random.Random) -> None:
     names = [r[0] for r in model.Session.query(model.Package.name)
              .filter_by(type="dataset", private=False).limit(500)]
     topics = [c["value"] for c in sach_microsite_topic_choices()]
-    audiences = [a[0] for a in AUDIENCES]
+    audiences = vocab.values("audiences")
     for i in range(60):
         tk.get_action("package_create")(dict(ctx), {
             "type": "informacion_util", "name": f"ficha-{i}", "title": f"Ficha de información útil {i}",

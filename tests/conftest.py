@@ -4,6 +4,10 @@ CKAN's `clean_db` drops every table of the database the first time it runs in a 
 only empties CKAN's own tables) and then recreates CKAN core's tables only. Tables of plugins
 (activity's columns, `sach`'s tables, the `sach_pgsearch` search table) come from their alembic
 migrations: apply them after a drop, and keep the search index emptied with the rest.
+
+Tests marked ``unit`` need no service: neither PostgreSQL nor Redis nor CKAN's app. ``pytest -m
+unit`` (``make test-unit``) runs only those, without CKAN's pytest plugin (its session start builds
+the app, which connects to PostgreSQL), and the fixtures below that need the database skip them.
 """
 from __future__ import annotations
 
@@ -16,6 +20,17 @@ def pytest_configure(config: pytest.Config) -> None:
     # CKAN's pytest plugin reads these marks but does not register them (--strict-markers).
     config.addinivalue_line("markers", "ckan_config(key, value): override a CKAN config option")
     config.addinivalue_line("markers", "provide_plugin(name, cls): register a test plugin")
+    if unit_only(config):
+        config.pluginmanager.unregister(name="ckan")
+
+
+def unit_only(config: pytest.Config) -> bool:
+    """The run selects only ``unit`` tests (``pytest -m unit``)."""
+    return (config.getoption("markexpr", "") or "").strip() == "unit"
+
+
+def is_unit(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("unit") is not None
 
 
 def _migrate(plugin: str) -> None:
@@ -58,9 +73,16 @@ def reset_db(reset_db):
     return reset
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _sach_search_table():
-    """The search table exists (at its latest revision) even for tests without `clean_db`."""
+@pytest.fixture(scope="session")
+def _sach_search_table_once() -> None:
     from ckanext.sach.search import schema
 
     schema.ensure()
+
+
+@pytest.fixture(autouse=True)
+def _sach_search_table(request: pytest.FixtureRequest) -> None:
+    """The search table exists (at its latest revision) even for tests without `clean_db`;
+    ``unit`` tests need no database."""
+    if not is_unit(request):
+        request.getfixturevalue("_sach_search_table_once")

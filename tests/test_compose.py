@@ -157,6 +157,7 @@ def ini_example_options() -> dict[str, str]:
 # ---------------------------------------------------------------- services
 
 
+@pytest.mark.unit
 def test_services_images_and_builds(compose):
     services = compose["services"]
     assert set(services) == SERVICES
@@ -186,6 +187,7 @@ def dockerfile_arg(path: Path, name: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.unit
 def test_ckan_image_is_the_official_ckan_212_image_plus_the_extensions():
     assert dockerfile_arg(CKAN_DOCKERFILE, "CKAN_BASE_IMAGE") == "ckan/ckan-base:2.12"
     text = CKAN_DOCKERFILE.read_text(encoding="utf-8")
@@ -202,6 +204,7 @@ def test_ckan_image_is_the_official_ckan_212_image_plus_the_extensions():
     assert re.findall(r"^USER (\S+)$", text, re.M)[-1] == "ckan"
 
 
+@pytest.mark.unit
 def test_solr_image_is_ckan_solr_212_patched_at_build_time():
     assert dockerfile_arg(SOLR_DOCKERFILE, "CKAN_SOLR_IMAGE") == "ckan/ckan-solr:2.12-solr9"
     text = SOLR_DOCKERFILE.read_text(encoding="utf-8")
@@ -215,6 +218,7 @@ def test_solr_image_is_ckan_solr_212_patched_at_build_time():
     assert not list(ROOT.glob("docker/**/managed-schema"))
 
 
+@pytest.mark.unit
 def test_every_service_has_a_meaningful_healthcheck(compose):
     checks = {}
     for name, service in compose["services"].items():
@@ -231,11 +235,13 @@ def test_every_service_has_a_meaningful_healthcheck(compose):
     assert "rq.Worker.all" in checks["worker"]
 
 
+@pytest.mark.unit
 def test_worker_healthcheck_is_valid_python(compose):
     code = compose["services"]["worker"]["healthcheck"]["test"][-1]
     compile(code, "<worker healthcheck>", "exec")
 
 
+@pytest.mark.unit
 def test_named_volumes_declared_used_and_mounted_where_data_lives(compose, ckan_env):
     declared = set(compose["volumes"])
     assert declared == set(VOLUMES)
@@ -260,6 +266,7 @@ def test_named_volumes_declared_used_and_mounted_where_data_lives(compose, ckan_
     assert "--appendonly yes" in " ".join(compose["services"]["redis"]["command"])
 
 
+@pytest.mark.unit
 def test_only_ckan_publishes_a_port_and_on_loopback_by_default(compose, env_example):
     published = {name: s["ports"] for name, s in compose["services"].items() if s.get("ports")}
     assert set(published) == {"ckan"}
@@ -276,6 +283,7 @@ def test_only_ckan_publishes_a_port_and_on_loopback_by_default(compose, env_exam
         assert compose["services"][name]["networks"] == ["backend"], name
 
 
+@pytest.mark.unit
 def test_depends_on_waits_for_healthy_services(compose):
     services = compose["services"]
     # nothing depends on a service of an opt-in profile (compose refuses to start it otherwise)
@@ -291,6 +299,7 @@ def test_depends_on_waits_for_healthy_services(compose):
 # ---------------------------------------------------------------- secrets
 
 
+@pytest.mark.unit
 def test_no_secret_is_written_in_the_compose_file(compose):
     for name, service in compose["services"].items():
         for var, value in (service.get("environment") or {}).items():
@@ -306,6 +315,7 @@ def test_no_secret_is_written_in_the_compose_file(compose):
         assert "--requirepass" not in text or "$$REDIS_PASSWORD" in text, path
 
 
+@pytest.mark.unit
 def test_env_example_holds_no_secret_values(env_example):
     secrets_ = {k: v for k, v in env_example.items() if SECRET_NAME.search(k)}
     assert set(secrets_) >= {"SACH_SECRET_KEY", "SACH_JWT_SECRET", "SACH_DB_PASSWORD",
@@ -313,6 +323,7 @@ def test_env_example_holds_no_secret_values(env_example):
     assert all(v == "" for v in secrets_.values()), secrets_
 
 
+@pytest.mark.unit
 def test_secrets_and_local_state_stay_out_of_the_ckan_image():
     ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#")}
@@ -320,6 +331,7 @@ def test_secrets_and_local_state_stay_out_of_the_ckan_image():
     assert not any(line.startswith("!") for line in ignored)
 
 
+@pytest.mark.unit
 def test_csrf_key_is_shared_by_every_ckan_container(ckan_env, declared_options):
     # the base image writes a random WTF_CSRF_SECRET_KEY into each container's
     # ckan.ini: several CKAN containers would then reject each other's forms
@@ -327,6 +339,7 @@ def test_csrf_key_is_shared_by_every_ckan_container(ckan_env, declared_options):
     assert ckan_env["CKAN___WTF_CSRF_SECRET_KEY"].startswith("${SACH_SECRET_KEY:?")
 
 
+@pytest.mark.unit
 def test_interpolated_variables_are_documented_in_env_example(compose, env_example):
     referenced: dict[str, str | None] = {}
     for _path, text in iter_strings(compose):
@@ -341,6 +354,7 @@ def test_interpolated_variables_are_documented_in_env_example(compose, env_examp
     assert not [k for k in env_example if k.startswith("CKAN")]
 
 
+@pytest.mark.unit
 def test_required_secrets_fail_loudly_when_missing(compose):
     required = set()
     for _path, text in iter_strings(compose):
@@ -352,10 +366,12 @@ def test_required_secrets_fail_loudly_when_missing(compose):
 # ---------------------------------------------------------------- CKAN options
 
 
+@pytest.mark.unit
 def test_both_ckan_services_get_the_same_environment(compose):
     assert compose["services"]["ckan"]["environment"] == compose["services"]["worker"]["environment"]
 
 
+@pytest.mark.unit
 def test_every_ckan_variable_maps_to_a_declared_option(compose, declared_options, scheming_options):
     assert "sqlalchemy.url" in declared_options and "ckanext.dcat.rdf.profiles" in declared_options
     assert "ckanext.sach.contact_email" in declared_options
@@ -378,6 +394,7 @@ def test_every_ckan_variable_maps_to_a_declared_option(compose, declared_options
             assert option in known or engine_option, f"{var} -> {option!r}, which no plugin declares"
 
 
+@pytest.mark.unit
 def test_mapping_agrees_with_ckanext_envvars(ckan_env, declared_options):
     """Cross-check the rule above with the plugin the image runs, when installed."""
     envvars = pytest.importorskip(
@@ -393,6 +410,7 @@ def test_mapping_agrees_with_ckanext_envvars(ckan_env, declared_options):
         assert plugin._envvar_to_ini(var) == envvar_to_option(var, declared_options), var
 
 
+@pytest.mark.unit
 def test_production_plugins_are_the_embedded_ones_searching_on_postgresql(ckan_env):
     """The compose default is the configuration CI tests: sach_pgsearch, no Solr."""
     plugins = ckan_env["CKAN__PLUGINS"].split()
@@ -410,6 +428,7 @@ def test_production_plugins_are_the_embedded_ones_searching_on_postgresql(ckan_e
     assert ckan_env["CKAN_SOLR_URL"] == "http://solr:8983/solr/ckan"
 
 
+@pytest.mark.unit
 def test_catalogue_options_match_ckan_ini_example(ckan_env, declared_options, env_example):
     """Same scheming, DCAT and site options as the embedded set-up."""
     production = {}
@@ -504,6 +523,7 @@ def assert_spanish(schema_text: str) -> None:
         assert marker.get("protected") == "protwords.txt"
 
 
+@pytest.mark.unit
 def test_patch_adds_spanish_folding_and_stemming_to_the_text_type(tmp_path):
     schema = tmp_path / "managed-schema"
     schema.write_text(SAMPLE_SCHEMA, encoding="utf-8")
@@ -524,6 +544,7 @@ def test_patch_adds_spanish_folding_and_stemming_to_the_text_type(tmp_path):
         "solr.SnowballPorterFilterFactory"
 
 
+@pytest.mark.unit
 def test_patch_is_idempotent(tmp_path):
     schema = tmp_path / "managed-schema"
     schema.write_text(SAMPLE_SCHEMA, encoding="utf-8")
@@ -539,6 +560,7 @@ def test_patch_is_idempotent(tmp_path):
     (SAMPLE_SCHEMA.replace('<analyzer type="index">', "<analyzer type=index>"), "not valid XML"),
     ("<schema/>", 'no <fieldType name="text">'),
 ])
+@pytest.mark.unit
 def test_patch_fails_the_build_on_an_unexpected_schema(tmp_path, broken, message):
     schema = tmp_path / "managed-schema"
     schema.write_text(broken, encoding="utf-8")
@@ -548,6 +570,7 @@ def test_patch_fails_the_build_on_an_unexpected_schema(tmp_path, broken, message
     assert schema.read_text(encoding="utf-8") == broken, "a failed patch must not write"
 
 
+@pytest.mark.unit
 def test_patch_on_the_schema_of_the_installed_ckan(tmp_path):
     """The image patches ckan/ckan-solr:2.12's copy of this very file."""
     original = (Path(ckan.__file__).parent / "config" / "solr" / "schema.xml").read_text(encoding="utf-8")
@@ -634,6 +657,7 @@ def compose_client() -> list[str] | None:
     return None
 
 
+@pytest.mark.unit
 def test_docker_compose_config_accepts_the_file(tmp_path, env_example):
     """Needs only the compose client, no engine: renders and validates the file."""
     client = compose_client()
@@ -686,6 +710,7 @@ def _code_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
+@pytest.mark.unit
 def test_ckan_image_serves_with_the_gunicorn_setup_of_make_run():
     docker = CKAN_DOCKERFILE.read_text(encoding="utf-8")
     assert re.findall(r"^ENTRYPOINT (.+)$", docker, re.M) == ['["/usr/local/bin/sach-start"]']
@@ -805,6 +830,7 @@ def ckan_compose_plugins() -> str:
         return yaml.safe_load(fh)["services"]["ckan"]["environment"]["CKAN__PLUGINS"]
 
 
+@pytest.mark.unit
 def test_entry_point_switches_to_solr_only_when_asked_and_waits_for_it(stub_bin, tmp_path):
     import http.server
     import threading

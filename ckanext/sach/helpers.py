@@ -10,7 +10,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sach import config
+from ckanext.sach import config, dates
 
 __all__ = [
     "sach_error_detail",
@@ -31,19 +31,10 @@ __all__ = [
     "sach_split_names",
     "sach_choice_label",
     "sach_date",
+    "sach_datetime",
     "sach_today",
     "sach_visible_count",
 ]
-
-AUDIENCES = [
-    ("ciudadania", "Ciudadanía en general", "General public"),
-    ("estudiantes", "Estudiantes y docentes", "Students and teachers"),
-    ("emprendedores", "Empresas y personas emprendedoras", "Businesses and entrepreneurs"),
-    ("osc", "Organizaciones de la sociedad civil", "Civil society organisations"),
-    ("periodistas", "Periodistas e investigadores", "Journalists and researchers"),
-    ("personas_mayores", "Personas mayores", "Older people"),
-]
-
 
 def _lang() -> str:
     try:
@@ -88,7 +79,13 @@ def sach_microsite_topic_choices(field: dict[str, Any] | None = None) -> list[di
 
 
 def sach_microsite_audience_choices(field: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    return [{"value": v, "label": {"es": es, "en": en}} for v, es, en in AUDIENCES]
+    """Audiences of the plain-language cards (vocab ``audiences``)."""
+    from ckanext.sach import vocab
+
+    return [
+        {"value": item["value"], "label": item["label"]}
+        for item in vocab.items("audiences")
+    ]
 
 
 def sach_microsite_label(kind: str, value: Any) -> str:
@@ -189,73 +186,22 @@ def sach_choice_label(dataset_type: str, field_name: str, value: Any) -> str:
     return str(value or "")
 
 
-def _display_tz() -> datetime.tzinfo:
-    import zoneinfo
-
-    name = tk.config.get("ckan.display_timezone") or "UTC"
-    if name == "server":
-        return datetime.datetime.now().astimezone().tzinfo or datetime.timezone.utc
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except Exception:  # unknown zone name: fall back to UTC, never a 500
-        return datetime.timezone.utc
-
-
 def sach_today() -> datetime.date:
-    """Today in the site's time zone (``ckan.display_timezone``). The one
-    place that answers "what day is it" for freshness, validators and
-    citations."""
-    return datetime.datetime.now(_display_tz()).date()
+    """Today in the site's time zone (:func:`ckanext.sach.dates.today`)."""
+    return dates.today()
 
 
-def _as_datetime(value: Any) -> datetime.datetime | None:
-    if isinstance(value, datetime.datetime):
-        return value
-    text = str(value).strip()
-    if len(text) <= 10 or ("T" not in text and " " not in text):
-        return None
-    try:
-        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+def sach_date(value: Any) -> str:
+    """A calendar date (``modified``, ``issued``, coverage, a card's date) in words,
+    in the page language, exactly as written: ``2025-01-15`` and
+    ``2025-01-15T00:00:00`` are "15 de enero de 2025" everywhere."""
+    return dates.format_date(value)
 
 
-def sach_date(value: Any, with_hours: bool = False) -> str:
-    """The one date formatter of the extension, in the page language.
-
-    A calendar date (``date``, ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) is
-    shown as stored: no time-zone shift (``2025-01-15`` is "15 de enero de
-    2025" everywhere). A date-time (``datetime`` or ISO string with a time;
-    naive values are UTC, as CKAN stores them) is converted to the site's
-    time zone (``ckan.display_timezone``) first; ``with_hours`` adds the time.
-    """
-    from babel.dates import format_date, format_datetime
-
-    if value is None or value == "":
-        return ""
-    lang = _lang()
-    moment = _as_datetime(value)
-    if moment is not None:
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.timezone.utc)
-        local = moment.astimezone(_display_tz())
-        if with_hours:
-            pattern = "d 'de' MMMM 'de' y, HH:mm" if lang == "es" else "d MMMM y, HH:mm"
-            return format_datetime(local, pattern, locale=lang)
-        return format_date(local.date(), "long", locale=lang)
-    if isinstance(value, datetime.date):
-        return format_date(value, "long", locale=lang)
-    text = str(value).strip()
-    try:
-        if len(text) == 4 and text.isdigit():
-            return text
-        if len(text) == 7:
-            day = datetime.date.fromisoformat(text + "-01")
-            return format_date(day, "MMMM 'de' y" if lang == "es" else "MMMM y", locale=lang)
-        day = datetime.date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    return format_date(day, "long", locale=lang)
+def sach_datetime(value: Any, with_hours: bool = False) -> str:
+    """A timestamp the site recorded (naive values are UTC) in the site's time
+    zone (``ckan.display_timezone``); ``with_hours`` adds the time."""
+    return dates.format_datetime(value, with_hours=with_hours)
 
 
 def sach_visible_count(kind: str, name: str) -> int | None:

@@ -11,7 +11,7 @@ import pytest
 
 from ckan.tests import factories
 
-from ckanext.sach import helpers
+from ckanext.sach import dates, helpers
 
 pytestmark = [
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
@@ -38,10 +38,21 @@ def test_formatter_never_shifts_calendar_dates(app):
         assert helpers.sach_date(datetime.date(2024, 12, 31)) == "31 de diciembre de 2024"
         assert helpers.sach_date("2024-07") == "julio de 2024"
         assert helpers.sach_date("2024") == "2024"
-        # a date-time is UTC in CKAN: 05:30 UTC is still the 14th in Mexico City
-        assert helpers.sach_date("2025-01-15T05:30:00") == "14 de enero de 2025"
-        assert helpers.sach_date("2025-01-15T05:30:00", with_hours=True) == "14 de enero de 2025, 23:30"
+        # a calendar field written with a time still names its own day
+        assert helpers.sach_date("2025-03-01T00:00:00") == "1 de marzo de 2025"
+        assert helpers.sach_date("2025-03-01T00:00:00Z") == "1 de marzo de 2025"
         assert helpers.sach_date("no es fecha") == "no es fecha"
+
+
+def test_timestamps_are_shown_in_the_site_time_zone(app):
+    with app.flask_app.test_request_context("/"):
+        # a timestamp is UTC in CKAN: 05:30 UTC is still the 14th in Mexico City
+        assert helpers.sach_datetime("2025-01-15T05:30:00") == "14 de enero de 2025"
+        assert helpers.sach_datetime(datetime.datetime(2025, 1, 15, 5, 30), with_hours=True) == \
+            "14 de enero de 2025, 23:30"
+        # a date alone is never shifted, even through the timestamp formatter
+        assert helpers.sach_datetime("2025-03-01") == "1 de marzo de 2025"
+    assert dates.format_datetime("2025-01-15T05:30:00", with_hours=True, lang="en") == "14 January 2025, 23:30"
 
 
 @pytest.mark.parametrize("prefix,expected", [("", ES), ("/en", EN)])
@@ -73,3 +84,36 @@ def test_exports_keep_the_dates(app, dated):
     api = app.get(f"/api/3/action/package_show?id={dated['name']}").json["result"]
     assert api["modified"] == "2025-01-15"
     assert api["temporal_coverage"] == [{"start": "2024-01-01", "end": "2024-12-31"}]
+
+
+@pytest.mark.parametrize("dataset_type,field,prefix,expected,wrong", [
+    ("informacion_util", "info_date", "", "1 de marzo de 2025", "28 de febrero de 2025"),
+    ("informacion_util", "info_date", "/en", "March 1, 2025", "February 28, 2025"),
+    ("plan_publicacion", "target_date", "", "1 de marzo de 2025", "28 de febrero de 2025"),
+    ("actividad_escolar", "activity_date", "", "1 de marzo de 2025", "28 de febrero de 2025"),
+])
+def test_microsite_content_page_shows_stored_date(app, make_content, dataset_type, field, prefix,
+                                                  expected, wrong):
+    """The page of a microsite card, plan entry or school activity shows its date as
+    entered: 2025-03-01 is 1 March in Mexico City, not 28 February."""
+    org = factories.Organization(title="Coordinación General de Transparencia")
+    item = make_content(dataset_type, org, **{field: "2025-03-01"})
+    body = app.get(f"{prefix}/{dataset_type}/{item['name']}").body
+    assert expected in body
+    assert wrong not in body
+
+
+@pytest.mark.parametrize("prefix,expected,wrong", [
+    ("", "1 de marzo de 2025", "28 de febrero de 2025"),
+    ("/en", "March 1, 2025", "February 28, 2025"),
+])
+def test_date_written_with_a_time_is_not_a_day_early(app, make_dataset, prefix, expected, wrong):
+    """A ``modified`` sent through the API as a date-time at midnight (as harvesters and
+    spreadsheets write it) is the day it names: the dataset page and the home page say
+    1 March, as the not-in-the-future check and the freshness score read it."""
+    org = factories.Organization(title="Tesorería Municipal")
+    dataset = make_dataset(org, name="fecha-con-hora", modified="2025-03-01T00:00:00")
+    for url in (f"{prefix}/dataset/{dataset['name']}", f"{prefix}/"):
+        body = app.get(url).body
+        assert expected in body, url
+        assert wrong not in body, url

@@ -42,6 +42,7 @@ def _labels_kept_in_python() -> list[str]:
     return labels
 
 
+@pytest.mark.unit
 def test_labels_kept_in_python_are_extracted_and_translated():
     """Babel extracts only literal ``_('…')`` calls: a label kept in a dict
     reaches the catalogue only through ckanext/sach/i18n/python_labels.py."""
@@ -57,6 +58,7 @@ def test_labels_kept_in_python_are_extracted_and_translated():
     assert english["Desactualizado"] == "Out of date"
 
 
+@pytest.mark.unit
 def test_catalogues_have_no_fuzzy_or_obsolete_entries():
     for lang in ("es", "en"):
         catalogue = _catalogue(lang)
@@ -64,6 +66,7 @@ def test_catalogues_have_no_fuzzy_or_obsolete_entries():
         assert not catalogue.obsolete, f"{lang}: obsolete entries are not compiled: {list(catalogue.obsolete)[:5]}"
 
 
+@pytest.mark.unit
 def test_compiled_catalogues_match_the_po_files():
     """A .mo older than its .po would serve yesterday's translations."""
     for lang in ("es", "en"):

@@ -220,3 +220,15 @@ def test_informacion_util_paginates_cards(app, make_content):
     assert "Ficha número 24" in first and "Ficha número 00" not in first
     second = app.get("/gobierno-abierto/informacion-util", query_string={"page": 2}).body
     assert second.count('class="sach-info-card"') == 1 and "Ficha número 00" in second
+    # the page links keep the filters and say which page is shown
+    filtered = app.get("/gobierno-abierto/informacion-util",
+                       query_string={"tema": "finanzas-publicas", "page": 2}).body
+    assert ('<a class="page-link" href="/gobierno-abierto/informacion-util?page=1&amp;tema=finanzas-publicas">1</a>'
+            in filtered)
+    assert ('<a class="page-link" href="/gobierno-abierto/informacion-util?page=2&amp;tema=finanzas-publicas"'
+            ' aria-current="page">2</a>' in filtered)
+    assert 'aria-current="page">1</a>' not in filtered
+    # a page past the last one shows the last page, not an empty list
+    past = app.get("/gobierno-abierto/informacion-util", query_string={"page": 7}).body
+    assert past.count('class="sach-info-card"') == 1 and "Ficha número 00" in past
+    assert 'aria-current="page">2</a>' in past

@@ -193,4 +193,10 @@ def test_status_filter_and_pagination(app):
     assert "Solicitud número 22" in first and "Solicitud número 02" not in first
     second = app.get(URL, query_string={"page": 2}).body
     assert "Solicitud número 02" in second
+    assert ('<a class="page-link" href="/gobierno-abierto/participacion?page=1#solicitudes">1</a>' in second)
+    assert ('<a class="page-link" href="/gobierno-abierto/participacion?page=2#solicitudes"'
+            ' aria-current="page">2</a>' in second)
+    # a page past the last one shows the last page, not an empty list
+    past = app.get(URL, query_string={"page": 9}).body
+    assert "Solicitud número 02" in past and 'aria-current="page">2</a>' in past
     assert "0 solicitudes" in app.get(URL, query_string={"estado": "answered"}).body

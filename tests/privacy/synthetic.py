@@ -3,6 +3,10 @@
 Every identifier is generated with a seeded random generator: valid in form
 (dates, state codes, the CURP check digit) but belonging to nobody. The
 near-misses are values a careless detector would report.
+
+The CURP check digit and the state codes come from python-stdnum
+(``stdnum.mx.curp``), not from the scanner: the scanner's own algorithm is
+what these tests check, so it must not also make their data.
 """
 from __future__ import annotations
 
@@ -14,12 +18,19 @@ import random
 import string
 from typing import Any
 
-from ckanext.sach.privacy.detectors import CURP_STATES, curp_check_digit
+from stdnum.mx import curp as stdnum_curp
 
 LETTERS = string.ascii_uppercase
 VOWELS = "AEIOU"
 CONSONANTS = "BCDFGHJKLMNPQRSTVWXYZ"
-_STATES = sorted(CURP_STATES - {"NE"})
+# RENAPO's codes of the 32 states (NE, "born abroad", left out), as in stdnum.mx.curp.
+_STATES = sorted("AS BC BS CC CH CL CM CS DF DG GR GT HG JC MC MN MS NL NT OC PL QR QT SL SP SR "
+                 "TC TL TS VZ YN ZS".split())
+
+
+def curp_check_digit(first17: str) -> str:
+    """The CURP check digit by python-stdnum (an implementation independent of the scanner's)."""
+    return stdnum_curp.calc_check_digit(first17)
 FIRST_NAMES = ["María", "José", "Guadalupe", "Juan", "Ana", "Luis", "Rosa", "Carlos", "Citlali", "Xóchitl"]
 SURNAMES = ["Hernández", "García", "Martínez", "López", "Pérez", "Flores", "Tecuanhuey", "Sánchez", "Cuautle"]
 

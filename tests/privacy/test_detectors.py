@@ -9,6 +9,8 @@ from ckanext.sach.privacy import detectors as d
 
 from . import synthetic as s
 
+pytestmark = pytest.mark.unit
+
 N = 400
 
 

@@ -17,6 +17,8 @@ import pytest
 
 from ckanext.sach.privacy import jobs
 
+pytestmark = pytest.mark.unit
+
 CSV = b"folio,nombre\n1,Ana\n2,Luis\n"
 
 

@@ -12,6 +12,8 @@ from ckanext.sach.privacy import scanner
 
 from . import synthetic as s
 
+pytestmark = pytest.mark.unit
+
 
 def _people(n=200, seed=3):
     return s.people_rows(random.Random(seed), n)

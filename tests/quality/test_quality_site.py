@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories
 
-from ckanext.sach.quality import logic as quality
+from ckanext.sach import dates
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
 
@@ -18,7 +18,7 @@ TODAY = dt.date(2025, 7, 15)
 
 @pytest.fixture
 def catalogue(make_dataset, monkeypatch):
-    monkeypatch.setattr(quality, "today", lambda: TODAY)
+    monkeypatch.setattr(dates, "today", lambda: TODAY)
     org = factories.Organization(name="tesoreria", title="Tesorería Municipal")
     other = factories.Organization(name="dif", title="Sistema Municipal DIF")
     return {
@@ -101,7 +101,7 @@ def test_ckan_sach_check_prints_per_dependencia(cli, catalogue):
 
 def test_check_reindex_refreshes_freshness(cli, catalogue, monkeypatch):
     assert _names(_search(fq="freshness:overdue")) == ["diario-atrasado"]
-    monkeypatch.setattr(quality, "today", lambda: dt.date(2026, 1, 1))
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2026, 1, 1))
     result = cli.invoke(ckan_cli, ["sach", "check", "--reindex"])
     assert result.exit_code == 0, result.output
     # the yearly one (due 2025-07-15, grace 91 days) and the monthly one became overdue;

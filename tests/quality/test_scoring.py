@@ -7,6 +7,8 @@ import pytest
 
 from ckanext.sach.quality import scoring
 
+pytestmark = pytest.mark.unit
+
 D = dt.date
 ONE = dt.timedelta(days=1)
 

@@ -8,6 +8,7 @@ import pytest
 from ckanext.sach import vocab
 
 
+@pytest.mark.unit
 def test_every_vocabulary_loads_with_spanish_and_english_labels():
     for name in vocab.names():
         items = vocab.items(name)
@@ -16,6 +17,7 @@ def test_every_vocabulary_loads_with_spanish_and_english_labels():
             assert item["label"]["es"] and item["label"]["en"], (name, item["value"])
 
 
+@pytest.mark.unit
 def test_frequencies_are_the_iso_8601_list_with_eu_uris():
     assert vocab.values("frequencies") == [
         "R/P1D", "R/P1W", "R/P2W", "R/P1M", "R/P2M", "R/P3M", "R/P4M", "R/P6M",
@@ -27,6 +29,7 @@ def test_frequencies_are_the_iso_8601_list_with_eu_uris():
         assert item["eu_uri"].startswith("http://publications.europa.eu/resource/authority/frequency/")
 
 
+@pytest.mark.unit
 def test_sectors_are_the_twelve_of_datos_gob_mx():
     labels = [i["label"]["es"] for i in vocab.items("sectors")]
     assert labels == [
@@ -37,6 +40,7 @@ def test_sectors_are_the_twelve_of_datos_gob_mx():
     assert vocab.get("sectors", "educacion")["eu_theme_uri"].endswith("/data-theme/EDUC")
 
 
+@pytest.mark.unit
 def test_places_are_the_municipality_six_juntas_and_four_inspectorias():
     kinds = [p["kind"] for p in vocab.items("places")]
     assert kinds.count("municipio") == 1
@@ -49,6 +53,7 @@ def test_places_are_the_municipality_six_juntas_and_four_inspectorias():
     assert all("inegi_key" not in p for p in vocab.items("places") if p["kind"] != "municipio")
 
 
+@pytest.mark.unit
 def test_obligations_are_versioned_with_2025_marked_provisional():
     art70 = [o for o in vocab.items("obligations")
              if o["version"] == "lgtaip-2015" and o["article"] == "70"]
@@ -63,6 +68,7 @@ def test_obligations_are_versioned_with_2025_marked_provisional():
     assert vocab.get("obligation_versions", "lgtaip-2025")["provisional"] is True
 
 
+@pytest.mark.unit
 def test_dependencias_default_to_the_design_names():
     titles = {d["label"]["es"] for d in vocab.items("dependencias")}
     for name in ("Presidencia Municipal", "Secretaría del Ayuntamiento", "Tesorería Municipal",
@@ -74,11 +80,13 @@ def test_dependencias_default_to_the_design_names():
     assert {d["org_type"] for d in vocab.items("dependencias")} <= set(vocab.values("org_types"))
 
 
+@pytest.mark.unit
 def test_languages_spanish_nahuatl_english():
     assert vocab.values("languages") == ["es", "nah", "en"]
     assert vocab.label("languages", "nah", "es") == "Náhuatl"
 
 
+@pytest.mark.unit
 def test_licence_list_is_ckan_format_with_libre_uso_mx_first():
     with open(vocab.licenses_file(), encoding="utf-8") as f:
         licences = json.load(f)
@@ -88,6 +96,7 @@ def test_licence_list_is_ckan_format_with_libre_uso_mx_first():
     assert {"cc-by-4.0", "cc-zero", "odc-odbl"} <= {lic["id"] for lic in licences}
 
 
+@pytest.mark.unit
 def test_unknown_value_label_is_the_value_and_get_is_none():
     assert vocab.get("sectors", "no-existe") is None
     assert vocab.label("sectors", "no-existe") == "no-existe"

@@ -7,6 +7,8 @@ import pytest
 
 from ckanext.sach.search import query
 
+pytestmark = pytest.mark.unit
+
 NOW = datetime.datetime(2024, 5, 17, 13, 45, 30, tzinfo=datetime.timezone.utc)
 
 

@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
 from ckanext.scheming.validation import scheming_validator
 
-from ckanext.sach import vocab
+from ckanext.sach import dates, vocab
 
 __all__ = [
     "sach_required",
@@ -206,18 +206,12 @@ def sach_iso_date(value: Any) -> Any:
     return value.strip()
 
 
-def _today() -> datetime.date:
-    from ckanext.sach.helpers import sach_today
-
-    return sach_today()
-
-
 def sach_not_future(value: Any) -> Any:
-    """The date (already ISO) must not be after today (Mexico City time)."""
+    """The date (already ISO) must not be after today in the site's time zone."""
     if _empty(value):
         return value
     bounds = parse_iso_date(str(value))
-    if bounds and bounds[0] > _today():
+    if bounds and bounds[0] > dates.today():
         raise Invalid(tk._("La fecha de actualización no puede ser posterior a hoy."))
     return value
 

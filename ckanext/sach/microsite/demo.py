@@ -1,144 +1,85 @@
 """Demo content of the microsite: ``ckan sach demo-microsite`` (idempotent).
 
-Runs ``ckan sach seed`` first (dependencias and temas). Run ``ckan sach demo``
-before it to link the cards, the publication plan and the results to the demo
+The content is data: ``ckanext/sach/demo/microsite.yaml`` (checked when read: a clear error
+names the file and the entry). Runs ``ckan sach seed`` first (dependencias and temas). Run
+``ckan sach demo`` before it to link the cards, the publication plan and the results to the demo
 datasets; links to datasets that do not exist are left out.
-
-The texts are examples for a demo, written from the public facts in
-DESIGN.md; officers replace them from the forms of each content type.
 """
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sach import vocab
+from ckanext.sach.demo import HERE, DemoDataError, read_data
+
+__all__ = ["CONTENT_FILE", "content", "run"]
+
+CONTENT_FILE = os.path.join(HERE, "microsite.yaml")
 TRANSPARENCIA = "coordinacion-general-de-transparencia"
+RESULT_DATASETS = ["solicitudes-de-informacion-2024", "sesiones-de-cabildo-2024"]
 
-TEXTS = [
-    dict(name="texto-que-es-gobierno-abierto", section="gobierno_abierto", position=1,
-         title="¿Qué es Gobierno Abierto?",
-         notes=("Gobierno Abierto es una forma de gobernar con la ciudadanía: **transparencia**, "
-                "**participación** y **colaboración**. En San Andrés Cholula lo impulsa la Comisión "
-                "Intersecretarial para el Fomento de Prácticas de Gobierno Abierto, con la Coordinación "
-                "General de Transparencia al frente de este micrositio."),
-         title_en="What is Open Government?",
-         notes_en=("Open Government is a way of governing with citizens: **transparency**, "
-                   "**participation** and **collaboration**. In San Andrés Cholula it is driven by the "
-                   "Comisión Intersecretarial para el Fomento de Prácticas de Gobierno Abierto, with the "
-                   "Coordinación General de Transparencia in charge of this microsite.")),
-    dict(name="texto-principios-datos-abiertos", section="datos_abiertos", position=1,
-         title="Principios",
-         notes=("Seguimos los seis principios de la Carta Internacional de Datos Abiertos:\n\n"
-                "1. Abiertos por defecto.\n2. Oportunos y exhaustivos.\n3. Accesibles y utilizables.\n"
-                "4. Comparables e interoperables.\n5. Para mejorar la gobernanza y la participación "
-                "ciudadana.\n6. Para el desarrollo incluyente y la innovación."),
-         title_en="Principles",
-         notes_en=("We follow the six principles of the International Open Data Charter:\n\n"
-                   "1. Open by default.\n2. Timely and comprehensive.\n3. Accessible and usable.\n"
-                   "4. Comparable and interoperable.\n5. For improved governance and citizen "
-                   "engagement.\n6. For inclusive development and innovation.")),
-    dict(name="texto-estrategia-datos-abiertos", section="datos_abiertos", position=2,
-         title="Estrategia de datos abiertos",
-         notes=("Publicamos con los metadatos de la Guía de Implementación de la Política de Datos "
-                "Abiertos (basada en DCAT): cada conjunto tiene diccionario de datos, frecuencia de "
-                "actualización, cobertura geográfica con claves del INEGI y un punto de contacto. "
-                "Preferimos formatos abiertos (CSV, JSON, GeoJSON) en UTF-8 y fechas ISO 8601. "
-                "Antes de publicar, la unidad de transparencia revisa y anonimiza los datos personales.")),
-    dict(name="texto-campana-ine", section="ayuntamiento_abierto", position=1,
-         title="La campaña con el INE",
-         notes=("Con la 10 Junta Distrital Ejecutiva del INE en Puebla (cabecera en San Pedro Cholula) "
-                "visitamos secundarias y bachilleratos para explicar cómo funciona el Ayuntamiento y "
-                "cómo participar. La campaña culmina en la Semana de Ayuntamiento Abierto.")),
-    dict(name="texto-como-respondemos", section="participacion", position=1,
-         title="Cómo respondemos",
-         notes=("Cada solicitud llega a la dependencia correspondiente. Publicamos aquí su estado "
-                "(recibida, en atención, respondida o no procede) y la respuesta. Nunca publicamos tu "
-                "nombre ni tu correo."),
-         title_en="How we answer",
-         notes_en=("Each request goes to the department concerned. We publish its status here "
-                   "(received, being handled, answered or declined) and the answer. We never publish "
-                   "your name or your e-mail.")),
-]
+#: section -> (required keys, optional keys)
+_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "texts": (("name", "section", "position", "title", "notes"), ("title_en", "notes_en")),
+    "cards": (("name", "org", "title", "topic", "audience", "info_date", "notes"),
+              ("related_datasets", "related_links")),
+    "plan": (("name", "org", "title", "target_date", "status"), ("reason", "dataset")),
+    "activities": (("name", "kind", "title", "school", "level", "date", "topic", "participants"),
+                   ("materials",)),
+    "requests": (("id", "kind", "title", "body", "requester_name", "requester_email", "status"),
+                 ("answer",)),
+}
+_MATERIAL_FIELDS = ("filename", "format", "label", "content")
 
-CARDS = [
-    dict(name="ficha-pago-predial", org="tesoreria-municipal", title="Cómo pagar el impuesto predial",
-         topic="finanzas-publicas", audience=["ciudadania", "personas_mayores"], info_date="2025-01-10",
-         notes=("**Qué es:** el impuesto anual sobre tu casa o terreno.\n\n**Dónde:** en las cajas de la "
-                "Tesorería Municipal. Consulta en el catálogo cuánto se recauda y en qué se gasta."),
-         related_datasets=["ingresos-municipales-2024", "presupuesto-de-egresos-2024"]),
-    dict(name="ficha-temporada-lluvias", org="direccion-de-proteccion-civil",
-         title="Qué hacer en la temporada de lluvias", topic="proteccion-civil",
-         audience=["ciudadania", "estudiantes"], info_date="2025-05-15",
-         notes="Recomendaciones de Protección Civil y los incidentes atendidos en años anteriores.",
-         related_datasets=["incidentes-proteccion-civil-2024"]),
-    dict(name="ficha-apoyos-dif", org="sistema-municipal-dif", title="Apoyos del Sistema Municipal DIF",
-         topic="desarrollo-social", audience=["ciudadania", "personas_mayores"], info_date="2025-02-20",
-         notes="Qué apoyos entrega el DIF, para quién son y cuántos se entregaron (datos anonimizados).",
-         related_datasets=["apoyos-dif-2024"]),
-    dict(name="ficha-abrir-un-negocio", org="secretaria-de-desarrollo-economico-y-sector-agropecuario",
-         title="Abrir un negocio: licencia de funcionamiento", topic="desarrollo-economico",
-         audience=["emprendedores"], info_date="2025-03-03",
-         notes="Pasos para obtener la licencia de funcionamiento y cuántas se otorgan por colonia.",
-         related_datasets=["licencias-de-funcionamiento-2024", "unidades-economicas-2024"]),
-    dict(name="ficha-pedir-informacion", org=TRANSPARENCIA, title="Cómo pedir información pública",
-         topic="transparencia", audience=["ciudadania", "periodistas", "osc"], info_date="2025-04-01",
-         notes=("Puedes pedir datos en la sección Participación de este micrositio o presentar una "
-                "solicitud formal en la Plataforma Nacional de Transparencia."),
-         related_datasets=["solicitudes-de-informacion-2024"],
-         related_links=[{"label": "Plataforma Nacional de Transparencia",
-                         "url": "https://www.plataformadetransparencia.org.mx/"}]),
-]
 
-PLAN = [
-    ("plan-presupuesto-egresos", "tesoreria-municipal", "Presupuesto de egresos", "2025-02-28", "publicado",
-     "", "presupuesto-de-egresos-2024"),
-    ("plan-ingresos", "tesoreria-municipal", "Ingresos municipales", "2025-03-31", "publicado", "",
-     "ingresos-municipales-2024"),
-    ("plan-deuda-publica", "tesoreria-municipal", "Deuda pública", "2025-09-30", "en_preparacion", "", ""),
-    ("plan-incidentes-pc", "direccion-de-proteccion-civil", "Incidentes atendidos", "2025-03-31", "publicado",
-     "", "incidentes-proteccion-civil-2024"),
-    ("plan-atlas-riesgos", "direccion-de-proteccion-civil", "Atlas de riesgos (capas geográficas)", "2025-11-30",
-     "en_preparacion", "", ""),
-    ("plan-apoyos-dif", "sistema-municipal-dif", "Apoyos entregados", "2025-04-30", "publicado", "",
-     "apoyos-dif-2024"),
-    ("plan-expedientes-dif", "sistema-municipal-dif", "Expedientes de atención a menores", "2025-06-30",
-     "no_publicable", "Contienen datos personales sensibles de niñas, niños y adolescentes; se publican sólo "
-     "cifras agregadas en «Apoyos entregados».", ""),
-    ("plan-solicitudes-informacion", TRANSPARENCIA, "Solicitudes de acceso a la información",
-     "2025-01-31", "publicado", "", "solicitudes-de-informacion-2024"),
-    ("plan-obligaciones-transparencia", TRANSPARENCIA, "Índice de obligaciones de transparencia",
-     "2025-10-31", "en_preparacion", "", ""),
-    ("plan-eventos-culturales", "secretaria-de-arte-cultura-y-turismo", "Agenda de eventos culturales",
-     "2025-05-31", "publicado", "", "eventos-culturales-2024"),
-]
+def _check_item(path: str, section: str, position: int, item: Any) -> None:
+    required, optional = _FIELDS[section]
+    label = repr(item.get("name") or item.get("id")) if isinstance(item, dict) else f"#{position}"
 
-ACTIVITIES = [
-    ("taller-secundaria-tecnica", "campana", "Taller: ¿qué hace tu Ayuntamiento?", "Escuela Secundaria Técnica",
-     "secundaria", "2025-02-18", "Funciones del Ayuntamiento y del cabildo", 0),
-    ("platica-bachillerato-oficial", "campana", "Plática: participación ciudadana y elecciones",
-     "Bachillerato General Oficial", "bachillerato", "2025-03-05", "Participación ciudadana con el INE", 0),
-    ("taller-datos-abiertos-secundaria", "campana", "Taller: datos abiertos de mi municipio",
-     "Escuela Secundaria General", "secundaria", "2025-03-26", "Datos abiertos y transparencia", 0),
-    ("semana-inauguracion", "semana", "Inauguración de la Semana de Ayuntamiento Abierto", "Palacio Municipal",
-     "varios", "2025-05-19", "Gobierno abierto", 0),
-    ("semana-cabildo-juvenil", "semana", "Cabildo juvenil", "Palacio Municipal", "varios", "2025-05-21",
-     "Propuestas de las y los estudiantes al cabildo", 0),
-    ("semana-dataton", "semana", "Datatón escolar con datos del municipio", "Bachillerato General Oficial",
-     "bachillerato", "2025-05-23", "Datos abiertos", 0),
-]
+    def fail(message: str) -> DemoDataError:
+        return DemoDataError(f"{path}, {section} {label}: {message}")
 
-MATERIAL_CSV = "escuela,nivel,grupo,participantes\n".encode("utf-8")
-MATERIAL_TXT = (
-    "Guía del taller «¿Qué hace tu Ayuntamiento?»\n\n"
-    "1. ¿Qué es el Ayuntamiento y qué es el cabildo?\n"
-    "2. ¿Cómo se decide el presupuesto?\n"
-    "3. ¿Dónde consultar datos abiertos del municipio?\n"
-    "4. ¿Cómo pedir información pública?\n"
-).encode("utf-8")
+    if not isinstance(item, dict):
+        raise fail("must be a mapping")
+    missing = [k for k in required if item.get(k) in (None, "", [])]
+    if missing:
+        raise fail(f"missing {', '.join(missing)}")
+    unknown = sorted(set(item) - set(required) - set(optional))
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(required + optional)})")
+    if section == "cards":
+        if item["topic"] not in vocab.values("themes"):
+            raise fail(f"topic {item['topic']!r} is not in the themes vocabulary")
+        wrong = [a for a in item["audience"] if a not in vocab.values("audiences")]
+        if wrong:
+            raise fail(f"audience {', '.join(map(repr, wrong))} not in vocab/audiences.yaml")
+    for material in item.get("materials", []):
+        if not isinstance(material, dict) or sorted(material) != sorted(_MATERIAL_FIELDS):
+            raise fail(f"materials: each file needs exactly {', '.join(_MATERIAL_FIELDS)}")
+
+
+def content(path: str = CONTENT_FILE) -> dict[str, list[dict[str, Any]]]:
+    """The checked content of ``microsite.yaml`` (raises :class:`DemoDataError` naming the file
+    and entry when it is wrong)."""
+    document = read_data(path)
+    if not isinstance(document, dict) or set(document) != set(_FIELDS):
+        raise DemoDataError(f"{path}: must have exactly the sections {', '.join(_FIELDS)}")
+    for section, entries in document.items():
+        if not isinstance(entries, list):
+            raise DemoDataError(f"{path}, {section}: must be a list")
+        for position, item in enumerate(entries, 1):
+            _check_item(path, section, position, item)
+        keys = [item.get("name") or item.get("id") for item in entries]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise DemoDataError(f"{path}, {section}: used twice: {', '.join(twice)}")
+    return document
 
 
 def _context() -> dict[str, Any]:
@@ -176,62 +117,84 @@ def _create(data: dict[str, Any], created: list[str], existing: list[str]) -> di
     return pkg
 
 
-def run() -> dict[str, list[str]]:
-    """Create the demo texts, cards, publication plan, school activities and
-    two participation requests. Returns the names created and already present."""
-    from ckanext.sach import seed
-    from ckanext.sach.microsite.model import Request
+def _upload(package_id: str, material: dict[str, Any]) -> None:
+    kind = "text/csv" if material["format"] == "CSV" else "text/plain"
+    tk.get_action("resource_create")(_context(), {
+        "package_id": package_id, "name": material["label"], "format": material["format"],
+        "url": material["filename"],
+        "upload": FileStorage(stream=io.BytesIO(material["content"].encode("utf-8")),
+                              filename=material["filename"], content_type=kind),
+    })
 
-    seed.run()
-    created: list[str] = []
-    existing: list[str] = []
+
+def _load_texts(texts: list[dict[str, Any]], created: list[str], existing: list[str]) -> None:
     transparencia = _org_id(TRANSPARENCIA)
-    for text in TEXTS:
+    for text in texts:
         _create(dict(text, type="texto_micrositio", owner_org=transparencia), created, existing)
-    for card in CARDS:
+
+
+def _load_cards(cards: list[dict[str, Any]], created: list[str], existing: list[str]) -> None:
+    for card in cards:
         data = {k: v for k, v in card.items() if k not in ("org", "related_datasets")}
         data.update(type="informacion_util", owner_org=_org_id(card["org"]),
                     related_datasets=_existing_datasets(card.get("related_datasets", [])))
         _create(data, created, existing)
-    for name, org, title, target, status, reason, dataset in PLAN:
+
+
+def _load_plan(plan: list[dict[str, Any]], created: list[str], existing: list[str]) -> None:
+    for entry in plan:
+        dataset = entry.get("dataset", "")
         published = _existing_datasets([dataset]) if dataset else ""
+        status = entry["status"]
         if status == "publicado" and not published:
             status = "en_preparacion"
         _create({
-            "type": "plan_publicacion", "name": name, "title": title, "owner_org": _org_id(org),
-            "target_date": target, "plan_status": status, "reason": reason,
-            "published_dataset": published,
+            "type": "plan_publicacion", "name": entry["name"], "title": entry["title"],
+            "owner_org": _org_id(entry["org"]), "target_date": entry["target_date"],
+            "plan_status": status, "reason": entry.get("reason", ""), "published_dataset": published,
         }, created, existing)
-    results = _existing_datasets(["solicitudes-de-informacion-2024", "sesiones-de-cabildo-2024"])
-    for i, (name, kind, title, school, level, date, topic, _) in enumerate(ACTIVITIES):
-        pkg = _create({
-            "type": "actividad_escolar", "name": name, "title": title, "owner_org": transparencia,
-            "activity_kind": kind, "school": school, "school_level": level, "activity_date": date,
-            "activity_topic": topic, "participants": 30 + 15 * i,
-            "result_datasets": results if kind == "semana" else "",
-        }, created, existing)
-        if pkg and i == 0:
-            for filename, fmt, content, label in (
-                ("guia-del-taller.txt", "TXT", MATERIAL_TXT, "Guía del taller"),
-                ("lista-de-asistencia.csv", "CSV", MATERIAL_CSV, "Plantilla de lista de asistencia"),
-            ):
-                tk.get_action("resource_create")(_context(), {
-                    "package_id": pkg["id"], "name": label, "format": fmt, "url": filename,
-                    "upload": FileStorage(stream=io.BytesIO(content), filename=filename,
-                                          content_type="text/csv" if fmt == "CSV" else "text/plain"),
-                })
-    if Request.get("demo-solicitud-1") is None:
-        from ckan import model
 
-        model.Session.add_all([
-            Request(id="demo-solicitud-1", kind="dataset", title="Horarios de recolección de basura por colonia",
-                    body="Me gustaría consultar los horarios y rutas de recolección en CSV.",
-                    requester_name="Ejemplo", requester_email="ejemplo@example.com", status="answered",
-                    answer="Está en el plan de publicación de la Secretaría del Ayuntamiento para este año."),
-            Request(id="demo-solicitud-2", kind="dataset", title="Mercados y tianguis",
-                    body="Solicito la ubicación y los días de los tianguis del municipio.",
-                    requester_name="Ejemplo", requester_email="ejemplo@example.com", status="new"),
-        ])
-        model.Session.commit()
-        created.append("solicitudes de ejemplo")
+
+def _load_activities(activities: list[dict[str, Any]], created: list[str], existing: list[str]) -> None:
+    transparencia = _org_id(TRANSPARENCIA)
+    results = _existing_datasets(RESULT_DATASETS)
+    for activity in activities:
+        pkg = _create({
+            "type": "actividad_escolar", "name": activity["name"], "title": activity["title"],
+            "owner_org": transparencia, "activity_kind": activity["kind"], "school": activity["school"],
+            "school_level": activity["level"], "activity_date": activity["date"],
+            "activity_topic": activity["topic"], "participants": activity["participants"],
+            "result_datasets": results if activity["kind"] == "semana" else "",
+        }, created, existing)
+        if pkg:
+            for material in activity.get("materials", []):
+                _upload(pkg["id"], material)
+
+
+def _load_requests(requests: list[dict[str, Any]], created: list[str]) -> None:
+    from ckan import model
+
+    from ckanext.sach.microsite.model import Request
+
+    if Request.get(requests[0]["id"]) is not None:
+        return
+    model.Session.add_all([Request(**request) for request in requests])
+    model.Session.commit()
+    created.append("solicitudes de ejemplo")
+
+
+def run() -> dict[str, list[str]]:
+    """Create the demo texts, cards, publication plan, school activities and participation
+    requests. Returns the names created and already present."""
+    from ckanext.sach import seed
+
+    data = content()
+    seed.run()
+    created: list[str] = []
+    existing: list[str] = []
+    _load_texts(data["texts"], created, existing)
+    _load_cards(data["cards"], created, existing)
+    _load_plan(data["plan"], created, existing)
+    _load_activities(data["activities"], created, existing)
+    _load_requests(data["requests"], created)
     return {"created": created, "existing": existing}

@@ -22,6 +22,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sach import dates
+
 from . import scoring
 
 __all__ = ["sach_quality", "sach_freshness_label", "sach_quality_missing_label"]
@@ -47,13 +49,6 @@ MISSING_LABELS = {
 FACETS = {"freshness": "Actualización", "openness_stars": "Estrellas de apertura"}
 
 
-def today() -> dt.date:
-    """Today in the site's display time zone (``ckan.display_timezone``)."""
-    from ckanext.sach.helpers import sach_today
-
-    return sach_today()
-
-
 def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     raw = pkg_dict.get("validated_data_dict")
     if isinstance(raw, str) and raw:
@@ -68,7 +63,7 @@ def index_fields(pkg_dict: dict[str, Any], on: dt.date | None = None) -> dict[st
     """Add the quality keys to a dataset document (called from before_dataset_index)."""
     if pkg_dict.get("type") != "dataset":
         return pkg_dict
-    facts = scoring.summary(_validated(pkg_dict), on or today())
+    facts = scoring.summary(_validated(pkg_dict), on or dates.today())
     pkg_dict["quality_completeness"] = facts["completeness"]
     pkg_dict["openness_stars"] = facts["openness_stars"]
     pkg_dict["has_dictionary"] = "true" if facts["has_dictionary"] else "false"
@@ -99,7 +94,7 @@ def add_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]
 # --- helpers ---------------------------------------------------------------
 def sach_quality(pkg: dict[str, Any]) -> dict[str, Any]:
     """Quality facts of a dataset dict for templates (no queries)."""
-    facts = scoring.summary(pkg, today())
+    facts = scoring.summary(pkg, dates.today())
     facts["freshness_label"] = sach_freshness_label(facts["freshness"])
     facts["missing_labels"] = [sach_quality_missing_label(m) for m in facts["missing"]]
     return facts
@@ -136,7 +131,7 @@ def iter_datasets(context: dict[str, Any], fq: str = "", rows: int = 500) -> Any
 
 def report(datasets: Any, on: dt.date | None = None) -> list[dict[str, Any]]:
     """Per dependencia: counts and per-dataset facts, sorted by dependencia title."""
-    on = on or today()
+    on = on or dates.today()
     from ckanext.sach.privacy import model as pmodel
 
     rows = list(datasets)
@@ -227,7 +222,7 @@ def reindex_stale(context: dict[str, Any], datasets: list[dict[str, Any]], fq: s
     """Reindex datasets whose indexed freshness is not today's (for a daily cron)."""
     from ckan.lib.search import rebuild
 
-    on = on or today()
+    on = on or dates.today()
     indexed = indexed_freshness(context, fq)
     stale = [d["id"] for d in datasets
              if indexed.get(d["id"]) != scoring.freshness(d.get("modified"), d.get("frequency"), on)]

@@ -40,6 +40,8 @@ import json
 import re
 from typing import Any
 
+from ckanext.sach import dates
+
 __all__ = [
     "FRESHNESS_STATES",
     "completeness",
@@ -166,17 +168,11 @@ def _add(date: dt.date, n: int, unit: str) -> dt.date:
 
 
 def _parse_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        return None
+    """The day ``modified`` names, as written (``YYYY-MM`` and ``YYYY``: its first day)."""
+    day = dates.calendar_date(value)
+    if day is not None or not isinstance(value, str) or not value.strip():
+        return day
     text = value.strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
     for fmt, size in (("%Y-%m", 7), ("%Y", 4)):
         try:
             return dt.datetime.strptime(text[:size], fmt).date()

@@ -7,6 +7,8 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sach import dates
+
 from . import logic
 
 __all__ = ["get_blueprints"]
@@ -31,7 +33,7 @@ def index() -> Any:
         fq = "+owner_org:(" + " OR ".join(f'"{o["id"]}"' for o in orgs) + ")"
     entries = logic.report(logic.iter_datasets(context, fq))
     return tk.render("sach/quality/report.html", extra_vars={
-        "entries": entries, "freshness_labels": logic.FRESHNESS_LABELS, "today": logic.today(),
+        "entries": entries, "freshness_labels": logic.FRESHNESS_LABELS, "today": dates.today(),
     })
 
 

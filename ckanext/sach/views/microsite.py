@@ -14,6 +14,7 @@ from wtforms import ValidationError as WTFValidationError
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page
 
 from ckanext.sach.microsite import content
 from ckanext.sach.microsite.action import RateLimited
@@ -75,9 +76,11 @@ def informacion_util() -> str:
 
     topic = tk.request.args.get("tema") or None
     audience = tk.request.args.get("publico") or None
-    page = _page()
     cards, counts = content.filter_cards(content.informacion_util(), topic, audience)
-    pages = max(1, -(-len(cards) // CARDS_PER_PAGE))
+
+    def page_url(page: int) -> str:
+        return tk.h.url_for("sach_microsite.informacion_util", page=page, tema=topic, publico=audience)
+
     labels = {
         "topic": {c["value"]: helpers.sach_microsite_label("topic", c["value"])
                   for c in helpers.sach_microsite_topic_choices()},
@@ -87,10 +90,8 @@ def informacion_util() -> str:
     return _render(
         "sach/microsite/informacion_util.html",
         texts=content.texts("informacion_util"),
-        cards=cards[(page - 1) * CARDS_PER_PAGE:page * CARDS_PER_PAGE],
-        total=len(cards),
-        page=min(page, pages),
-        pages=pages,
+        cards=Page(collection=cards, page=_page(), items_per_page=CARDS_PER_PAGE),
+        page_url=page_url,
         counts=counts,
         labels=labels,
         topic=topic,
@@ -136,17 +137,28 @@ def _organizations() -> list[dict[str, str]]:
     return content.cached("organizations", compute)
 
 
-def _participacion_page(form: dict[str, Any] | None = None, errors: dict[str, Any] | None = None,
-                        status: int = 200) -> tuple[str, int]:
-    page = _page()
-    status_filter = tk.request.args.get("estado") or None
-    data_dict: dict[str, Any] = {
-        "limit": REQUESTS_PER_PAGE,
-        "offset": (page - 1) * REQUESTS_PER_PAGE,
-    }
+def _requests_page(page: int, status_filter: str | None) -> Page:
+    """One page of the public list of requests (a page past the last one shows the last)."""
+    data_dict: dict[str, Any] = {"limit": REQUESTS_PER_PAGE}
     if status_filter in ("new", "in_progress", "answered", "rejected"):
         data_dict["status"] = status_filter
-    listing = tk.get_action("sach_request_list")(_context(), data_dict)
+
+    def fetch(number: int) -> Page:
+        listing = tk.get_action("sach_request_list")(
+            _context(), dict(data_dict, offset=(number - 1) * REQUESTS_PER_PAGE))
+        return Page(collection=listing["results"], page=number, item_count=listing["count"],
+                    items_per_page=REQUESTS_PER_PAGE, presliced_list=True)
+
+    requests = fetch(page)
+    if requests.item_count and requests.page != page:
+        requests = fetch(requests.page)
+    return requests
+
+
+def _participacion_page(form: dict[str, Any] | None = None, errors: dict[str, Any] | None = None,
+                        status: int = 200) -> tuple[str, int]:
+    status_filter = tk.request.args.get("estado") or None
+    requests = _requests_page(_page(), status_filter)
     form = form or {}
     if not form and tk.request.args.get("dataset"):
         form = {"kind": "comment", "package_id": tk.request.args["dataset"]}
@@ -154,17 +166,15 @@ def _participacion_page(form: dict[str, Any] | None = None, errors: dict[str, An
         # "request these data" from a search without results
         query = tk.request.args["q"][:200]
         form = {"kind": "dataset", "title": tk._("Datos sobre: {q}").format(q=query)}
-    titles = _dataset_titles([r["package_id"] for r in listing["results"] if r["package_id"]])
+    titles = _dataset_titles([r["package_id"] for r in requests if r["package_id"]])
     orgs = _organizations()
     org_titles = {o["value"]: o["text"] for o in orgs}
     org_ids = _org_titles_by_id()
     return _render(
         "sach/microsite/participacion.html",
         texts=content.texts("participacion"),
-        requests=listing["results"],
-        count=listing["count"],
-        page=page,
-        pages=max(1, -(-listing["count"] // REQUESTS_PER_PAGE)),
+        requests=requests,
+        page_url=lambda page: tk.h.url_for("sach_microsite.participacion", page=page, estado=status_filter),
         status_filter=status_filter,
         dataset_titles=titles,
         organizations=orgs,
