@@ -131,3 +131,17 @@ def test_data_json_api_distribution(app: Any, tables: dict[str, Any]) -> None:
     assert apis[0]["describedBy"].startswith("https://docs.ckan.org/")
     plain = next(d for d in doc["dataset"] if d["title"] == "Baches 2024")
     assert not [d for d in plain["distribution"] if d.get("format") == "API"]
+
+
+def test_catalogue_with_data_service_is_shacl_valid(app: Any, tables: dict[str, Any]) -> None:
+    import os
+
+    from tests.dcat.test_shacl import SHAPES_DIR, _results
+
+    if not os.path.isdir(SHAPES_DIR):
+        pytest.skip(f"DCAT-AP 3.0.1 SHACL shapes not found at {SHAPES_DIR}")
+    data = rdflib.Graph().parse(data=app.get("/catalog/full.ttl").body, format="turtle")
+    assert len(set(data.subjects(RDF.type, DCAT.DataService))) == 2  # the Action API and the table's
+    violations, warnings = _results(data)
+    print(f"SHACL: {len(violations)} violations, warnings by path: {dict(warnings)}")
+    assert violations == []

@@ -159,6 +159,11 @@ def datastore_service(dataset: dict[str, Any], resource: dict[str, Any], licence
     }
     if licence:
         service["license"] = licence
+    contact = next((c for c in dataset.get("contact") or [] if isinstance(c, dict) and c.get("email")), None)
+    if contact:
+        service["contact"] = {"name": contact.get("name") or contact["email"], "email": contact["email"]}
+    # the municipality, described once with the dataset's own dct:publisher
+    service["publisher"] = {"uri": catalogue.municipality_agent()["uri"]}
     return service
 
 
