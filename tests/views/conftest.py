@@ -38,12 +38,14 @@ DATASET: dict[str, Any] = {
 
 @pytest.fixture
 def clean_datastore(clean_db: Any, clean_index: Any) -> None:
+    """Drops the DataStore's tables (CKAN's ``rebuild_all_dbs`` would also rebuild CKAN's
+    database without this extension's tables)."""
     from sqlalchemy import orm
 
     from ckanext.datastore.backend.postgres import get_write_engine
     from ckanext.datastore.tests import helpers as ds_helpers
 
-    ds_helpers.rebuild_all_dbs(orm.scoped_session(orm.sessionmaker(bind=get_write_engine())))
+    ds_helpers.clear_db(orm.scoped_session(orm.sessionmaker(bind=get_write_engine())))
 
 
 def load(user: dict[str, Any], resource_id: str, fields: list[dict[str, Any]] | None = None,

@@ -87,7 +87,7 @@ def test_default_table_view_created_on_load(tables: dict[str, Any]) -> None:
     from ckan.tests.helpers import call_action
 
     views = call_action("resource_view_list", id=tables["resource"]["id"])
-    assert [v["view_type"] for v in views] == ["datatables_view"]
+    assert [(v["view_type"], v["title"]) for v in views] == [("datatables_view", "Tabla")]
     assert call_action("resource_view_list", id=tables["plain"]["resources"][0]["id"]) == []
 
 
