@@ -45,6 +45,10 @@ def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
         plugins.load(*names)
     reset_db()
     reset_index()
+    # `ckan run` builds the JavaScript translations (/api/i18n/es); a WSGI server does not
+    from ckan.lib.i18n import build_js_translations
+
+    build_js_translations()
     ds_helpers.clear_db(orm.scoped_session(orm.sessionmaker(bind=get_write_engine())))
     server = make_server("127.0.0.1", 0, _get_test_app().flask_app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -63,6 +67,9 @@ def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
                                           "name": "Reportes por colonia", "format": "CSV"}])
         resource = dataset["resources"][0]
         load(sysadmin, resource["id"])
+        call_action("resource_view_create", context={"user": sysadmin["name"]}, resource_id=resource["id"],
+                    view_type="sach_chart", title="Reportes por colonia", value_column="reportes",
+                    label_column="colonia")
         views = {v["view_type"]: v for v in call_action("resource_view_list", id=resource["id"])}
         yield {"base": base, "sysadmin": sysadmin, "dataset": dataset, "resource": resource, "views": views}
     finally:
@@ -94,6 +101,13 @@ def browser():
         browser.close()
 
 
+# CKAN 2.12's datatablesview.js calls ``setTimeout(initFilterObserver(), 100)`` once the Spanish
+# strings load: it passes the function's result (undefined), which Chromium would evaluate as a
+# string; the CSP refuses it. Harmless (the observer is already in place), and the only refusal
+# allowed.
+KNOWN_CKAN_EVAL = "Evaluating a string as JavaScript violates the following Content Security Policy"
+
+
 class Watch:
     """Requests to other hosts and what the console reports (CSP refusals, script errors)."""
 
@@ -102,9 +116,17 @@ class Watch:
         self.foreign: list[str] = []
         self.errors: list[str] = []
         page.on("request", self._request)
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on("response", lambda resp: resp.status >= 400 and self.errors.append(f"{resp.status} {resp.url}"))
+
+    def _console(self, msg: Any) -> None:
+        where = f"{msg.location.get('url')}:{msg.location.get('lineNumber')}"
+        if msg.type != "error":
+            return
+        if msg.text.startswith(KNOWN_CKAN_EVAL) and "ckanext-datatablesview" in where:
+            return
+        self.errors.append(f"{msg.text[:160]} at {where}")
 
     def _request(self, request: Any) -> None:
         url = urlparse(request.url)
@@ -159,7 +181,7 @@ def test_table_preview(live, browser, width, height):
         page.goto(f"{live['base']}/dataset/{ds['name']}/resource/{res['id']}")
         frame = page.frame_locator("iframe").first
         frame.locator("#dtprv tbody tr td").first.wait_for()  # (the table keeps the search typed above)
-        assert page.locator(".nav-tabs").inner_text().split() == ["Tabla"]
+        assert page.locator(".nav-tabs li").first.inner_text().strip() == "Tabla"
         found = _axe(page, f"recurso-{width}")
         if found:
             problems["resource page"] = found
@@ -167,6 +189,38 @@ def test_table_preview(live, browser, width, height):
         assert width_used <= width + 1, width_used
     finally:
         context.close()
+    assert not watch.foreign, watch.foreign
+    assert not watch.errors, watch.errors
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("width,height", WIDTHS)
+def test_chart(live, browser, width, height):
+    view = live["views"]["sach_chart"]
+    ds, res = live["dataset"], live["resource"]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="es-MX")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    watch = Watch(page, live["base"])
+    try:
+        page.goto(f"{live['base']}/dataset/{ds['name']}/resource/{res['id']}?view_id={view['id']}")
+        chart = page.get_by_role("img", name="Reportes por colonia")
+        assert chart.count() == 1
+        box = chart.bounding_box()
+        assert box is not None and box["width"] <= width and box["height"] > 100, box
+        assert page.locator(".sach-chart-bar").count() == 4
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page.locator(".sach-chart").screenshot(path=str(SCREENS / f"vista-grafica-svg-{width}.png"))
+        # the figures as a table, opened by keyboard
+        summary = page.get_by_text("Ver los datos de la gráfica")
+        summary.focus()
+        page.keyboard.press("Enter")
+        assert page.get_by_role("row", name="San Bernardino Tlaxcalancingo 42").is_visible()
+        problems = _axe(page, f"grafica-{width}")
+        width_used = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        context.close()
+    assert width_used <= width + 1, width_used
     assert not watch.foreign, watch.foreign
     assert not watch.errors, watch.errors
     assert not problems, problems

@@ -21,9 +21,9 @@ CHART_TYPES = ("bar", "line")
 MAX_POINTS = 100
 
 # Drawing area of the SVG viewBox (the SVG scales to the width of the page).
-WIDTH = 640
-ROW = 34          # a horizontal bar: label line + bar
-LINE_HEIGHT = 300
+WIDTH = 360
+ROW = 38          # a horizontal bar: label line + bar
+LINE_HEIGHT = 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 56
 
 
@@ -41,6 +41,8 @@ class Chart:
     minimum: float = 0
     truncated: bool = False
     max_text: str = ""
+    left: int = LEFT
+    right: int = RIGHT
 
 
 def columns(resource_id: str, user: str | None = None) -> list[dict[str, Any]]:
@@ -117,27 +119,29 @@ def build(kind: str, rows: list[dict[str, Any]], label_column: str, value_column
     bottom = math.floor(chart.minimum / step) * step if chart.minimum < 0 else 0
     span = (top - bottom) or 1
     if chart.kind == "bar":
+        # bars take the whole width, labels above them; room on the right for the figures
+        chart.left, chart.right = 8, 48
         _bars(chart, points, bottom, span)
     else:
         _line(chart, points, bottom, span)
     n = int(round(span / step))
     chart.ticks = [{"value": bottom + i * step, "text": _format(bottom + i * step)} for i in range(n + 1)]
     for tick in chart.ticks:
-        tick["x"] = round(LEFT + (tick["value"] - bottom) / span * (WIDTH - LEFT - RIGHT), 1)
+        tick["x"] = round(chart.left + (tick["value"] - bottom) / span * (WIDTH - chart.left - chart.right), 1)
         tick["y"] = round(TOP + (1 - (tick["value"] - bottom) / span) * (LINE_HEIGHT - TOP - BOTTOM), 1)
     return chart
 
 
 def _bars(chart: Chart, points: list[dict[str, Any]], bottom: float, span: float) -> None:
     """Horizontal bars, each under its label: long colonia names stay readable on a phone."""
-    plot = WIDTH - LEFT - RIGHT
-    zero = LEFT + (0 - bottom) / span * plot
+    plot = WIDTH - chart.left - chart.right
+    zero = chart.left + (0 - bottom) / span * plot
     for i, p in enumerate(points):
         y = TOP + i * ROW
         value = p["value"] or 0
-        end = LEFT + (value - bottom) / span * plot
-        p.update(x=round(min(zero, end), 1), y=round(y + 14, 1), w=round(abs(end - zero), 1), h=14,
-                 label_y=round(y + 10, 1), text_x=round(max(zero, end) + 4, 1))
+        end = chart.left + (value - bottom) / span * plot
+        p.update(x=round(min(zero, end), 1), y=round(y + 16, 1), w=round(abs(end - zero), 1), h=16,
+                 label_y=round(y + 12, 1), text_x=round(max(zero, end) + 4, 1))
     chart.points = points
     chart.height = TOP + len(points) * ROW + 24
 

@@ -7,6 +7,8 @@
   window.gdataDict = JSON.parse(block.textContent);
   window.gresviewId = block.getAttribute('data-resource-view-id');
   var filterLabel = block.getAttribute('data-filter-label');
+  var entryLabel = block.getAttribute('data-entry-label');
+  var frameTitle = block.getAttribute('data-frame-title');
 
   function labelFilters() {
     var labels = Array.prototype.map.call(
@@ -16,6 +18,16 @@
       if (!input.hasAttribute('aria-label')) {
         input.setAttribute('aria-label', filterLabel + ' ' + (labels[i] || input.name));
       }
+    });
+    // DataTables' helpers: KeyTable's entry point into the cells (a 1-pixel text input) and
+    // scrollResize's empty frame that only listens for size changes.
+    document.querySelectorAll('input[type="text"]:not([aria-label])').forEach(function (input) {
+      input.setAttribute('aria-label', entryLabel);
+    });
+    document.querySelectorAll('iframe:not([title])').forEach(function (frame) {
+      frame.setAttribute('title', frameTitle);
+      frame.setAttribute('aria-hidden', 'true');
+      frame.setAttribute('tabindex', '-1');
     });
   }
 
@@ -27,7 +39,7 @@
       });
     }
     if (window.jQuery) {
-      window.jQuery(document).on('init.dt draw.dt', labelFilters);
+      window.jQuery(document).on('init.dt draw.dt', function () { window.setTimeout(labelFilters, 0); });
     }
   });
 }());
