@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.sach.explore import api, chart
 
-__all__ = ["SachChartView"]
+__all__ = ["SachChartView", "SachMapView"]
 
 
 def _choice(options: tuple[str, ...]) -> Any:
@@ -105,3 +105,48 @@ def _at_most(limit: int) -> Any:
             raise tk.Invalid(tk._("Como máximo {n}.").format(n=limit))
         return value
     return validator
+
+
+class SachMapView(p.SingletonPlugin):
+    """The shapes of an uploaded GeoJSON file, as SVG without a base map (the site is offline
+    and loads no map library). Its templates are the ``sach`` plugin's (load both)."""
+
+    p.implements(p.IResourceView, inherit=True)
+
+    FORMATS = frozenset({"geojson"})
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "name": "sach_map",
+            "title": tk._("Mapa"),
+            "default_title": tk._("Mapa"),
+            "icon": "map",
+            "iframed": False,
+            "always_available": False,
+            "preview_enabled": True,
+        }
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        resource = data_dict["resource"]
+        return (resource.get("url_type") == "upload"
+                and (resource.get("format") or "").strip().lower() in self.FORMATS)
+
+    def setup_template_variables(self, context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
+        from ckan.lib import uploader
+
+        from ckanext.sach.explore import geo
+
+        resource = data_dict["resource"]
+        if resource.get("url_type") != "upload":
+            return {"map": None, "map_error": tk._("El mapa sólo se dibuja para archivos subidos al portal.")}
+        path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+        try:
+            return {"map": geo.shapes(geo.read_file(path)), "map_error": None}
+        except geo.GeoError as exc:
+            return {"map": None, "map_error": tk._(str(exc))}
+
+    def view_template(self, context: Any, data_dict: dict[str, Any]) -> str:
+        return "sach/views/map.html"
+
+    def form_template(self, context: Any, data_dict: dict[str, Any]) -> str:
+        return "sach/views/map_form.html"
