@@ -27,6 +27,7 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurable)
     p.implements(p.IPermissionLabels)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
     p.implements(p.IGroupController, inherit=True)
     p.implements(p.IOrganizationController, inherit=True)
 
@@ -90,6 +91,12 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
         from ckanext.sach import hooks
 
         hooks.after_dataset_change("delete", context, pkg_dict)
+
+    # IResourceController: a table loaded into the DataStore gets its default views
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        from ckanext.sach.explore import hooks
+
+        hooks.after_resource_update(context, resource)
 
     # IPermissionLabels (drafts: creator only; deleted: nobody but sysadmins)
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:

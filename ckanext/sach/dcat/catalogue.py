@@ -87,7 +87,8 @@ def profiles() -> list[str]:
 # Bump when the profile's output or the cached value's layout changes, so cached
 # serialisations are rebuilt. 2: fragments carry their shared-node descriptors.
 # 3: no dct:issued fallback, formats without an EU file type kept.
-OUTPUT_VERSION = "3"
+# 4: DataStore tables described as dcat:DataService / data.json API distributions.
+OUTPUT_VERSION = "4"
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.utils import dataset_uri
 
 from ckanext.sach.dcat import cache, catalogue, orgs, serialize, terms
+from ckanext.sach.explore import api
 
 POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
 
@@ -115,9 +116,25 @@ def dataset(data: dict[str, Any]) -> dict[str, Any]:
         if res.get("resource_role") == "data_dictionary" and res.get("url"):
             out.setdefault("describedBy", res["url"])
         distributions.append(dist)
+        if api.is_loaded(res) and res.get("id"):
+            distributions.append(api_distribution(res))
     if distributions:
         out["distribution"] = distributions
     return out
+
+
+def api_distribution(res: dict[str, Any]) -> dict[str, Any]:
+    """The DataStore API of a loaded resource: POD 1.1's indirect access (``accessURL`` with
+    ``format`` "API", documented by ``describedBy``), as the DCAT profile's dcat:DataService."""
+    return {
+        "@type": "dcat:Distribution",
+        "title": f"API de datos de «{res.get('name') or res['id']}»",
+        "description": "Consulta, filtro y descarga de las filas con datastore_search (CKAN DataStore).",
+        "accessURL": api.search_url(res["id"]),
+        "format": "API",
+        "describedBy": api.DATASTORE_API_DOCS,
+        "describedByType": "text/html",
+    }
 
 
 def head() -> str:

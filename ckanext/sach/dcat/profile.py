@@ -29,12 +29,13 @@ from rdflib.term import Node
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, RDF, SKOS, VCARD
 from ckanext.dcat.profiles.base import DCATAP, RDFS, CleanedURIRef, URIRefOrLiteral
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
-from ckanext.dcat.utils import catalog_uri
+from ckanext.dcat.utils import catalog_uri, dataset_uri, resource_uri
 
 from ckanext.sach.dcat import catalogue, orgs, terms
 from ckanext.sach.dcat.terms import DQV, ELI, OA, SACH
+from ckanext.sach.explore import api
 
-__all__ = ["SachDCATAPProfile", "describe"]
+__all__ = ["SachDCATAPProfile", "describe", "datastore_service"]
 
 
 _VOCAB: Any = None
@@ -141,6 +142,29 @@ def describe(g: Any, descriptor: tuple) -> None:
             g.add((uri, SACH.provisional, Literal(True)))
     else:
         raise ValueError(f"unknown shared node: {descriptor!r}")
+
+
+def datastore_service(dataset: dict[str, Any], resource: dict[str, Any], licence: str | None) -> dict[str, Any]:
+    """The DataStore API of a loaded resource as ckanext-dcat's ``access_services`` entry: a
+    ``dcat:DataService`` (the Data API section of the resource page) serving the dataset."""
+    name = resource.get("name") or resource["id"]
+    service = {
+        "uri": resource_uri(resource) + "#api-de-datos",
+        "title": f"API de datos de «{name}»",
+        "description": ("Consulta, filtro y descarga de las filas de este recurso con datastore_search "
+                        "(CKAN DataStore) y sus descargas en CSV, JSON y XLSX."),
+        "endpoint_url": [api.endpoint()],
+        "endpoint_description": api.DATASTORE_API_DOCS,
+        "serves_dataset": [dataset_uri(dataset)],
+    }
+    if licence:
+        service["license"] = licence
+    contact = next((c for c in dataset.get("contact") or [] if isinstance(c, dict) and c.get("email")), None)
+    if contact:
+        service["contact"] = {"name": contact.get("name") or contact["email"], "email": contact["email"]}
+    # the municipality, described once with the dataset's own dct:publisher
+    service["publisher"] = {"uri": catalogue.municipality_agent()["uri"]}
+    return service
 
 
 class SachDCATAPProfile(EuropeanDCATAP3Profile):
@@ -260,8 +284,10 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 r["download_url"] = r["url"]
             if licence_uri and not r.get("license"):
                 r["license"] = licence_uri
-            for key in ("language", "documentation", "conforms_to"):
+            for key in ("language", "documentation", "conforms_to", "access_services"):
                 r.pop(key, None)
+            if api.is_loaded(r) and d.get("id") and r.get("id"):
+                r["access_services"] = [datastore_service(d, r, licence_uri)]
             resources.append(r)
         d["resources"] = resources
 
@@ -369,6 +395,9 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 g.remove((dist, DCT.issued, None))
             for lic in list(g.objects(dist, DCT.license)):
                 self._licence(lic, original)
+            for service in list(g.objects(dist, DCAT.accessService)):
+                for lic in list(g.objects(service, DCT.license)):
+                    self._licence(lic, original)
             availability = URIRef(terms.AUTH + "planned-availability/STABLE")
             g.add((dist, DCATAP.availability, availability))
             self._concept(availability, terms.AUTH + "planned-availability", {"en": "stable", "es": "estable"})

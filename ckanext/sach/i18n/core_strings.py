@@ -117,3 +117,26 @@ SCHEMING = [
     _('These fields have been removed.'),
     _('These fields have been removed, click update below to save your changes.'),
 ]
+
+# ckanext-datatablesview (the table preview): its script's strings, which CKAN's es catalogue
+# leaves untranslated (they reach /api/i18n/es through this catalogue)
+DATATABLES = [
+    _('Print'),
+    _('Filtered download'),
+    _('Copy to clipboard'),
+    _('Copied deeplink to clipboard'),
+    _('Table/List toggle'),
+    _('Toggle column visibility'),
+    _('Share current view'),
+    _('Show all'),
+    _('Show none'),
+    _('Sort'),
+    _('TABLE FILTER'),
+    _('COLUMN FILTER/S'),
+    _('Restore visibility'),
+    _('Double-click to reset filters'),
+    _('Filtered'),
+    _('Press SHIFT key while clicking on\nsort control for multi-column sort'),
+    _('(estimated)'),
+    _('seconds'),
+]

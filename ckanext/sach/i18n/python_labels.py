@@ -85,3 +85,13 @@ CONTENT_TYPES = [
     _('Actividad_Escolar'),
     _('Texto_Micrositio'),
 ]
+
+# ckanext/sach/explore/geo.py: GeoError messages, shown by the map view as _(str(error))
+MAP = [
+    _('El archivo es demasiado grande para dibujarlo (más de 5 MB).'),
+    _('El archivo no es un GeoJSON válido.'),
+    _('El archivo tiene coordenadas que no son números.'),
+    _('Las coordenadas no son longitud y latitud (WGS 84), como pide GeoJSON.'),
+    _('El archivo no tiene geometrías que dibujar.'),
+    _('El archivo tiene demasiados vértices para dibujarlo en la página.'),
+]
