@@ -51,6 +51,7 @@ ckan.ini: ckan.ini.example
 
 db: install services ckan.ini
 	@scripts/services.sh ensure-db ckan_sach
+	@scripts/services.sh ensure-datastore ckan_sach_datastore
 	$(CKAN) -c ckan.ini db upgrade
 	@$(CKAN) -c ckan.ini translation js >/dev/null 2>&1 || echo "WARNING: could not build the JavaScript translations"
 	$(CKAN) -c ckan.ini search-index rebuild -o -q
@@ -92,6 +93,7 @@ browser:
 
 test-db: install services
 	@scripts/services.sh ensure-db ckan_sach_test
+	@scripts/services.sh ensure-datastore ckan_sach_datastore_test
 	@$(CKAN) -c test.ini db upgrade >/dev/null
 
 stop:

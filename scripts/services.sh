@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Embedded PostgreSQL 15 + Redis for ckanext-sach, with data under ./.local (git-ignored).
-#   scripts/services.sh start | stop | status | ensure-db NAME
+#   scripts/services.sh start | stop | status | ensure-db NAME | ensure-datastore NAME [MAIN_DB]
 # Ports (loopback only) come from SACH_PG_PORT (54329) and SACH_REDIS_PORT (63799).
 set -euo pipefail
 
@@ -13,6 +13,7 @@ PG_RUN="$LOCAL/pg/run"
 PG_LOG="$LOCAL/pg/postgresql.log"
 REDIS_DIR="$LOCAL/redis"
 PG_USER_DB="ckan_sach"       # role name; password = role name (loopback only, dev/test)
+PG_USER_RO="ckan_sach_ro"    # DataStore read-only role; password = role name (loopback only, dev/test)
 
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> %s\n' "$*"; }
@@ -100,6 +101,32 @@ ensure_db() {
   psql_admin -d "$db" -c "CREATE EXTENSION IF NOT EXISTS unaccent"
 }
 
+# The DataStore database NAME, owned by ckan_sach (CKAN's write user), read by ckan_sach_ro,
+# with CKAN's permissions script applied (`ckan datastore set-permissions` prints the same SQL
+# from ckanext/datastore/set_permissions.sql of the installed CKAN; here it is rendered without
+# needing an ini file). MAIN_DB (CKAN's own database, whose CONNECT the read-only role loses)
+# defaults to NAME without "_datastore": ckan_sach_datastore -> ckan_sach,
+# ckan_sach_datastore_test -> ckan_sach_test. Idempotent: the script is safe to run again.
+ensure_datastore() {
+  local db="$1" main="${2:-${1/_datastore/}}" py="${SACH_PYTHON:-$ROOT/.venv/bin/python}"
+  [ "$main" != "$db" ] || die "ensure-datastore: give CKAN's main database: $0 ensure-datastore $db MAIN_DB"
+  [ -x "$py" ] || die "ensure-datastore needs CKAN installed in $ROOT/.venv (make install) or SACH_PYTHON"
+  export PGOPTIONS="-c client_min_messages=warning"
+  ensure_db "$main" >/dev/null
+  psql_admin -d postgres -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='$PG_USER_RO') THEN CREATE ROLE $PG_USER_RO LOGIN PASSWORD '$PG_USER_RO'; END IF; END\$\$;"
+  if [ -z "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname='$db'")" ]; then
+    say "Creating DataStore database $db"
+    psql_admin -d postgres -c "CREATE DATABASE $db OWNER $PG_USER_DB ENCODING 'UTF8' TEMPLATE template0"
+  fi
+  "$py" -c 'import sys; from ckanext.datastore.cli import permissions_sql as p
+print(p(maindb=sys.argv[1], datastoredb=sys.argv[2], mainuser=sys.argv[3], writeuser=sys.argv[3], readuser=sys.argv[4]))' \
+    "$main" "$db" "$PG_USER_DB" "$PG_USER_RO" | psql_admin -d "$db" >/dev/null \
+    || die "could not apply the DataStore permissions to $db"
+  # CKAN's script revokes CONNECT on the main database from the read-only role, but every role
+  # still connects through PUBLIC's default grant: take that too (only ckan_sach keeps it).
+  psql_admin -d postgres -c "REVOKE CONNECT ON DATABASE $main FROM PUBLIC; GRANT CONNECT ON DATABASE $main TO $PG_USER_DB"
+}
+
 redis_bin() { command -v redis-server 2>/dev/null || { [ -x /usr/bin/redis-server ] && echo /usr/bin/redis-server; }; }
 redis_cli() { command -v redis-cli 2>/dev/null || echo /usr/bin/redis-cli; }
 
@@ -164,5 +191,6 @@ case "${1:-}" in
   stop) stop_all ;;
   status) status ;;
   ensure-db) [ -n "${2:-}" ] || die "usage: $0 ensure-db NAME"; start_pg; start_redis; ensure_db "$2" ;;
-  *) echo "usage: $0 start|stop|status|ensure-db NAME" >&2; exit 2 ;;
+  ensure-datastore) [ -n "${2:-}" ] || die "usage: $0 ensure-datastore NAME [MAIN_DB]"; start_pg; start_redis; ensure_datastore "$2" "${3:-}" ;;
+  *) echo "usage: $0 start|stop|status|ensure-db NAME|ensure-datastore NAME [MAIN_DB]" >&2; exit 2 ;;
 esac

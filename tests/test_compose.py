@@ -86,12 +86,16 @@ def env_example() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def declared_options() -> set[str]:
-    """Options declared by CKAN core, ckanext-dcat and ckanext-sach."""
+    """Options declared by CKAN core, CKAN's datastore plugin, ckanext-dcat and ckanext-sach."""
+    import ckanext.datastore
+
     decl = Declaration()
     decl.load_core_declaration()
     dcat_dir = Path(ckanext.dcat.__file__).parent
     sach_dir = Path(ckanext.sach.__file__).parent
-    files = sorted(dcat_dir.glob("config_declaration*.yml")) + [sach_dir / "config_declaration.yaml"]
+    datastore_dir = Path(ckanext.datastore.__file__).parent
+    files = (sorted(dcat_dir.glob("config_declaration*.yml")) + [datastore_dir / "config_declaration.yaml"]
+             + [sach_dir / "config_declaration.yaml"])
     assert len(files) >= 2, files
     for path in files:
         decl.load_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -744,6 +748,8 @@ def test_entry_point_migrates_and_serves_the_site_with_gunicorn(tmp_path):
         "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '/usr/bin:/bin')}",
         "CKAN_INI": str(ini), "CKAN__PLUGINS": " ".join(plugins), "SACH_SEARCH_BACKEND": "postgresql",
         "CKAN_SQLALCHEMY_URL": tk.config["sqlalchemy.url"], "CKAN_REDIS_URL": tk.config["ckan.redis.url"],
+        "CKAN_DATASTORE_WRITE_URL": tk.config["ckan.datastore.write_url"],
+        "CKAN_DATASTORE_READ_URL": tk.config["ckan.datastore.read_url"],
         "CKAN_STORAGE_PATH": str(tmp_path / "storage"), "CKAN_SITE_URL": f"http://127.0.0.1:{port}",
         "SACH_SRC": str(ROOT), "SACH_BIND": f"127.0.0.1:{port}", "SACH_WORKERS": "1",
     })
@@ -762,6 +768,7 @@ def test_entry_point_migrates_and_serves_the_site_with_gunicorn(tmp_path):
         assert answer is not None and answer.status_code == 200, output[-3000:]
         assert answer.headers.get("Server", "").startswith("gunicorn"), answer.headers
         assert "ckan db upgrade" in output and "Upgrading DB: SUCCESS" in output, output[-3000:]
+        assert "DataStore permissions (ckan datastore set-permissions" in output, output[-3000:]
         # the process the container would supervise is gunicorn's master (exec'd, not a child)
         cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0")
         assert any(b"gunicorn" in part for part in cmdline), cmdline

@@ -65,10 +65,30 @@ while True:
 PY
 }
 
+# CKAN's DataStore permission script, run on the DataStore's database as its owner (CKAN's role,
+# the write user): the script only grants on objects that role owns, so no superuser is needed.
+# The psql meta-command `\connect` is dropped: the connection already is to that database.
+datastore_permissions() {
+  if [ -z "${CKAN_DATASTORE_WRITE_URL:-}" ]; then
+    say "WARNING: CKAN_DATASTORE_WRITE_URL is not set: DataStore permissions not applied"; return 0
+  fi
+  say "DataStore permissions (ckan datastore set-permissions, applied as the database's owner)"
+  ckan -c "$CKAN_INI" datastore set-permissions | python3 -c '
+import os, sys
+import psycopg2
+sql = "".join(line for line in sys.stdin if not line.startswith("\\connect "))
+if "_table_metadata" not in sql:
+    sys.exit("ckan datastore set-permissions printed no permission script")
+with psycopg2.connect(os.environ["CKAN_DATASTORE_WRITE_URL"]) as conn, conn.cursor() as cur:
+    cur.execute(sql)
+'
+}
+
 mode="${1:-web}"
 case "$mode" in
   web)
     [ "$SACH_SEARCH_BACKEND" = solr ] && wait_for_solr
+    datastore_permissions || die "could not apply the DataStore permissions"
     say "ckan db upgrade (CKAN core and the plugins' migrations, sach_pgsearch's search table included)"
     ckan -c "$CKAN_INI" db upgrade
     # documents missing from the index (a fresh Solr volume, a restored database)
