@@ -1,0 +1,64 @@
+"""The ``sach_datastore`` plugin: list it after ``datastore`` and ``xloader`` in ckan.plugins."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckanext.xloader.interfaces import IXloader
+
+from . import dictionary, guard, status, token
+
+
+@tk.chained_action
+def xloader_submit(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    """xloader needs ``ckanext.xloader.api_token``: the site user's unless the site set one."""
+    token.ensure()
+    return next_action(context, data_dict)
+
+
+@tk.chained_action
+def xloader_hook(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    """A failed load leaves no table behind (no half-loaded data)."""
+    result = next_action(context, data_dict)
+    guard.drop_failed(data_dict)
+    return result
+
+
+def sach_datastore_status(resource: dict[str, Any]) -> dict[str, Any] | None:
+    return status.status_for(resource)
+
+
+def sach_datastore_undocumented(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    return dictionary.undocumented_columns(dataset)
+
+
+class SachDatastorePlugin(p.SingletonPlugin):
+    """Loading into the DataStore with ckanext-xloader, the data dictionary, the guard."""
+
+    p.implements(IXloader, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IBlueprint)
+
+    # IXloader
+    def can_upload(self, resource_id: str) -> bool:
+        return guard.may_load(resource_id)
+
+    def after_upload(self, context: Any, resource_dict: dict[str, Any], dataset_dict: dict[str, Any]) -> None:
+        dictionary.apply(resource_dict, dataset_dict)
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        return {"xloader_submit": xloader_submit, "xloader_hook": xloader_hook}
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        return {"sach_datastore_status": sach_datastore_status,
+                "sach_datastore_undocumented": sach_datastore_undocumented}
+
+    # IBlueprint
+    def get_blueprint(self) -> Any:
+        from . import views
+
+        return views.get_blueprints()
