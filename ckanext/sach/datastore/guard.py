@@ -77,6 +77,23 @@ def submit(resource_id: str) -> None:
         log.exception("Could not submit resource %s to the DataStore", resource_id)
 
 
+EMPTY = "No entries found - nothing to load"
+
+
+def fail_if_empty(data_dict: dict[str, Any]) -> None:
+    """A load reported complete whose table has no rows is reported as an error instead."""
+    resource_id = (data_dict.get("metadata") or {}).get("resource_id")
+    if data_dict.get("status") != "complete" or not resource_id:
+        return
+    try:
+        info = tk.get_action("datastore_info")({"ignore_auth": True}, {"id": resource_id})
+    except tk.ObjectNotFound:
+        return
+    if not (info.get("meta") or {}).get("count"):
+        data_dict["status"] = "error"
+        data_dict["error"] = EMPTY  # text, as xloader sends its errors
+
+
 def drop_failed(data_dict: dict[str, Any]) -> None:
     """After xloader reports an error for a load: no table stays behind."""
     metadata = data_dict.get("metadata") or {}

@@ -18,6 +18,9 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"more values than|extra data after|missing data for column|ragged", re.I),
      "Alguna fila tiene más o menos valores que columnas el encabezado (a menudo por una coma "
      "dentro de un valor sin comillas). Corrija esas filas y súbalo de nuevo."),
+    (re.compile(r"could not be read as a table|Loading file raised an error|not supported", re.I),
+     "El archivo no se pudo leer como una tabla: revise que sea de verdad un CSV, TSV o XLSX "
+     "con una fila de encabezados."),
     (re.compile(r"encod|codec|invalid byte sequence", re.I),
      "El archivo no está en una codificación de texto válida: guárdelo como CSV UTF-8 y "
      "súbalo de nuevo."),
@@ -27,10 +30,6 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
      "El archivo es demasiado grande para cargarlo como tabla."),
     (re.compile(r"timed out|timeout", re.I),
      "La carga tardó demasiado y se canceló. Inténtelo de nuevo más tarde."),
-    (re.compile(r"could not be read as a table|Loading file raised an error|not supported|"
-                r"tabulator|format", re.I),
-     "El archivo no se pudo leer como una tabla: revise que sea de verdad un CSV, TSV o XLSX "
-     "con una fila de encabezados."),
 ]
 
 
