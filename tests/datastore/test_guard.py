@@ -77,3 +77,18 @@ def test_a_private_table_answers_only_its_dependencia(app, officer, outsider, ru
     app.post("/api/3/action/package_patch", json={"id": pkg["id"], "private": False},
              headers=officer["headers"], status=200)
     assert search(app, {}, res["id"])["result"]["total"] == 2
+
+
+def test_replacing_a_loaded_file_with_one_holding_a_curp_leaves_no_table(app, officer, run_jobs):
+    pkg = make_dataset(officer["org"], private=True)
+    res = upload(app, officer, pkg["id"], DATA.encode(), "presupuesto.csv", "CSV")
+    run_jobs()
+    assert table_exists(res["id"])
+    import io
+
+    app.post("/api/3/action/resource_update", headers=officer["headers"], content_type="multipart/form-data",
+             data={"id": res["id"], "name": "Padrón", "format": "CSV",
+                   "upload": (io.BytesIO(people_csv()), "padron.csv")}, status=200)
+    run_jobs()
+    assert not table_exists(res["id"])
+    search(app, officer["headers"], res["id"], status=404)

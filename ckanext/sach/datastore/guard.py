@@ -6,6 +6,8 @@
   :func:`after_scan` submits it.
 - :func:`after_scan`: a scan that finds personal data in a file whose table is loaded deletes
   the table at once (``datastore_delete`` with ``force``), whatever the dataset's visibility.
+- :func:`check_before_load`: the job checks again just before it writes the table (a file
+  replaced, or scanned, after its load was submitted is not loaded).
 - :func:`drop_failed`: a load that ends in error leaves no table (no half-loaded data).
 
 Who may read a table: CKAN's DataStore asks ``resource_show`` for ``datastore_search``,
@@ -50,17 +52,29 @@ def delete_table(resource_id: str, reason: str) -> bool:
     return True
 
 
-def after_scan(resource_id: str | None) -> None:
+def after_scan(resource_id: str | None, submit: bool = True) -> None:
     """Called after a personal-data scan of ``resource_id`` is stored."""
     if not resource_id or not plugin_loaded("datastore"):
         return
     if privacy_guard.file_restricted(resource_id):
         delete_table(resource_id, "personal data found (or review pending) in its file")
-    elif plugin_loaded("xloader") and not table_exists(resource_id):
-        submit(resource_id)
+    elif submit and plugin_loaded("xloader") and not table_exists(resource_id):
+        submit_load(resource_id)
 
 
-def submit(resource_id: str) -> None:
+class PersonalDataPending(Exception):
+    """Raised inside xloader's job to stop a load whose file may not be loaded (any more)."""
+
+
+def check_before_load(resource_id: str) -> None:
+    """Checked again by the job, just before it writes the table: the file may have been
+    replaced, or its scan stored, after the load was submitted."""
+    if not may_load(resource_id):
+        raise PersonalDataPending(
+            "Personal data review pending: the file is not loaded into the DataStore")
+
+
+def submit_load(resource_id: str) -> None:
     """Submit a file to xloader if its format is one xloader loads (``ckanext.xloader.formats``)."""
     from ckan import model
     from ckanext.xloader.utils import XLoaderFormats

@@ -1,6 +1,7 @@
 """The ``sach_datastore`` plugin: list it after ``datastore`` and ``xloader`` in ckan.plugins."""
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 import ckan.plugins as p
@@ -10,11 +11,27 @@ from ckanext.xloader.interfaces import IXloader
 from . import dictionary, guard, status, token
 
 
+_submitting: contextvars.ContextVar[bool] = contextvars.ContextVar("sach_xloader_submitting", default=False)
+
+
 @tk.chained_action
 def xloader_submit(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    """xloader needs ``ckanext.xloader.api_token``: the site user's unless the site set one."""
-    token.ensure()
-    return next_action(context, data_dict)
+    """xloader needs ``ckanext.xloader.api_token``: the site user's unless the site set one.
+
+    Not re-entrant: xloader submits from a session's ``before_commit`` (``notify``) while the
+    resource's URL is marked changed, and a submission commits (task status, this site's
+    ``package_show`` and search): each commit would submit again, without end. A submission
+    made while another is running is skipped (returns False, as xloader does for a duplicate).
+    """
+    if _submitting.get():
+        tk.check_access("xloader_submit", context, data_dict)  # CKAN audits that every action checks
+        return False
+    marker = _submitting.set(True)
+    try:
+        token.ensure()
+        return next_action(context, data_dict)
+    finally:
+        _submitting.reset(marker)
 
 
 @tk.chained_action
@@ -65,6 +82,9 @@ class SachDatastorePlugin(p.SingletonPlugin):
     # IXloader
     def can_upload(self, resource_id: str) -> bool:
         return guard.may_load(resource_id)
+
+    def datastore_before_update(self, resource_id: str, existing_fields: Any, new_headers: Any) -> None:
+        guard.check_before_load(resource_id)
 
     def after_upload(self, context: Any, resource_dict: dict[str, Any], dataset_dict: dict[str, Any]) -> None:
         dictionary.apply(resource_dict, dataset_dict)

@@ -15,6 +15,9 @@ from . import guard
 
 # (pattern of xloader's English error, Spanish message); the first that matches wins.
 _ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Personal data review pending", re.I),
+     "No se cargó: la revisión de datos personales del archivo está pendiente o tiene hallazgos "
+     "sin revisar."),
     (re.compile(r"more values than|extra data after|missing data for column|ragged", re.I),
      "Alguna fila tiene más o menos valores que columnas el encabezado (a menudo por una coma "
      "dentro de un valor sin comillas). Corrija esas filas y súbalo de nuevo."),
