@@ -34,6 +34,7 @@ import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.plugins import plugin_loaded
 from ckan import model
 
 from ckanext.sach import config as sach_config
@@ -325,11 +326,26 @@ def after(plan: Plan | None, result: Any, context: dict[str, Any] | None = None)
     else:
         model.Session.commit()
     enqueue(jobs)
+    for pos, _scan_result, _fmt in plan.inline:
+        if pos < len(resources):
+            datastore_after_scan(resources[pos]["id"], submit=False)
     for pos, scan_result, _fmt in plan.inline:
         if scan_result.has_findings and pos < len(resources):
             from .jobs import notify
 
             notify(result["id"], resources[pos]["id"])
+
+
+def datastore_after_scan(resource_id: str | None, submit: bool = True) -> None:
+    """The DataStore follows a stored scan: findings delete the file's table; a clean scan of a
+    file not yet loaded submits it when ``submit`` (background scans: the upload itself was not
+    loaded while its scan was pending; inline scans are followed by xloader's own submission).
+    Only with the ``sach_datastore`` plugin (:mod:`ckanext.sach.datastore.guard`)."""
+    if not plugin_loaded("sach_datastore"):
+        return
+    from ckanext.sach.datastore import guard as datastore_guard
+
+    datastore_guard.after_scan(resource_id, submit=submit)
 
 
 def enqueue(scan_ids: list[str]) -> None:

@@ -155,6 +155,7 @@ def scan_resource(scan_id: str) -> dict[str, Any] | None:
         scan.summary = json.dumps({"error": error}, ensure_ascii=False)
         model.Session.commit()
         log.warning("Personal-data scan %s of resource %s failed: %s", scan.id, res.id, error)
+        guard.datastore_after_scan(res.id)
         return scan.as_dict()
     scan.status = guard.status_of(result)
     scan.total = result.total
@@ -166,6 +167,7 @@ def scan_resource(scan_id: str) -> dict[str, Any] | None:
     scan.summary = json.dumps(summary, ensure_ascii=False)
     model.Session.commit()
     log.info("Personal-data scan %s: %s, %s findings", scan.id, scan.status, scan.total)
+    guard.datastore_after_scan(scan.resource_id)
     if scan.status in pmodel.BLOCKING:
         notify(scan.package_id, scan.resource_id)
     if summary.get("unpublished"):

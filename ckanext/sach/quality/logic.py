@@ -129,6 +129,17 @@ def iter_datasets(context: dict[str, Any], fq: str = "", rows: int = 500) -> Any
             break
 
 
+def _undocumented(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Loaded tables' columns without a description in the data dictionary (DataStore only)."""
+    from ckan.plugins import plugin_loaded
+
+    if not plugin_loaded("sach_datastore"):
+        return []
+    from ckanext.sach.datastore import dictionary
+
+    return dictionary.undocumented_columns(pkg)
+
+
 def report(datasets: Any, on: dt.date | None = None) -> list[dict[str, Any]]:
     """Per dependencia: counts and per-dataset facts, sorted by dependencia title."""
     on = on or dates.today()
@@ -147,7 +158,7 @@ def report(datasets: Any, on: dt.date | None = None) -> list[dict[str, Any]]:
         })
         facts = scoring.summary(pkg, on)
         facts.update(name=pkg["name"], title=pkg.get("title") or pkg["name"], private=pkg.get("private"),
-                     privacy_blocked=pkg["id"] in blocked)
+                     privacy_blocked=pkg["id"] in blocked, undocumented_columns=_undocumented(pkg))
         entry["datasets"].append(facts)
         entry["freshness"][facts["freshness"]] += 1
         entry["stars"][facts["openness_stars"]] += 1
