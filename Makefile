@@ -15,7 +15,7 @@ PORT ?= 5000
 export SACH_PG_PORT ?= 54329
 export SACH_REDIS_PORT ?= 63799
 
-.PHONY: run dev test conformance stop services install ini db admin demo serve test-db browser clean-data i18n
+.PHONY: run dev test lint-types conformance stop services install ini db admin demo serve test-db browser clean-data i18n
 
 run: install i18n services ckan.ini db admin demo serve
 
@@ -26,6 +26,11 @@ dev: install i18n services ckan.ini db admin demo
 
 test: install i18n browser test-db
 	$(VENV)/bin/pytest --ckan-ini=test.ini $(TESTS) $(PYTEST_ARGS)
+
+# Type gate (issue #17): mypy over ckanext/sach with CKAN's own annotations followed (settings in
+# setup.cfg [mypy]); any finding fails. CI runs it before the tests.
+lint-types: install
+	$(VENV)/bin/mypy
 
 $(VENV)/bin/activate:
 	@test -n "$(PYTHON)" || { echo "ERROR: Python 3.11 not found (install python3.11)"; exit 1; }
