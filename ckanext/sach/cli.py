@@ -49,11 +49,11 @@ def check_command(organization: str | None, reindex: bool) -> None:
     from ckanext.sach.quality import logic as quality
 
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"user": site_user["name"], "ignore_auth": True}
+    context: Context = {"user": site_user["name"], "ignore_auth": True}
     fq = ""
     if organization:
         try:
-            org = tk.get_action("organization_show")(dict(context), {"id": organization})
+            org = tk.get_action("organization_show")(context.copy(), {"id": organization})
         except tk.ObjectNotFound:
             raise click.ClickException(f"Dependencia no encontrada: {organization}")
         fq = f'+owner_org:"{org["id"]}"'
@@ -127,6 +127,7 @@ def privacy_scan_command(datasets: tuple[str, ...], all_datasets: bool) -> None:
 
 # `ckan sach template | export | load` (bulk publishing) live in their own module
 from ckanext.sach.bulk import cli as _bulk_cli  # noqa: E402
+from ckan.types import Context
 
 _bulk_cli.register(sach)
 

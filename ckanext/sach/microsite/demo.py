@@ -15,6 +15,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 TRANSPARENCIA = "coordinacion-general-de-transparencia"
 
@@ -141,7 +142,7 @@ MATERIAL_TXT = (
 ).encode("utf-8")
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     from ckanext.sach import seed
 
     return seed.site_context()

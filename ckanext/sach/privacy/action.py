@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import Any, cast
 
 from flask import has_request_context, request
 
@@ -234,7 +234,8 @@ def sach_privacy_review_create(context: Context, data_dict: DataDict) -> dict[st
         # the dataset's declaration follows; package_update commits the review with it (one transaction)
         patch = {"id": pkg.id, "personal_data": decision,
                  "personal_data_legal_basis": legal_basis if item and item.get("requires_legal_basis") else ""}
-        patch_context = {"user": user.name, "ignore_auth": True, guard.SKIP_FLAG: True}
+        # guard.SKIP_FLAG is this extension's own key, which CKAN's Context does not declare
+        patch_context = cast(Context, {"user": user.name, "ignore_auth": True, guard.SKIP_FLAG: True})
         tk.get_action("package_patch")(patch_context, patch)
         model.Session.commit()
     except Exception:

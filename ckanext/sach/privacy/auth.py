@@ -113,7 +113,7 @@ def can_review(user: Any, dataset: Any) -> bool:
 
 
 def _context_user(context: Context) -> model.User | None:
-    return context.get("auth_user_obj") or _user(context.get("user"))  # type: ignore[return-value]
+    return context.get("auth_user_obj") or _user(context.get("user"))
 
 
 def _can_edit(context: Context, data_dict: DataDict) -> AuthResult:
@@ -121,7 +121,7 @@ def _can_edit(context: Context, data_dict: DataDict) -> AuthResult:
     if not context.get("user") or not package_id:
         return {"success": False, "msg": tk._("Sólo los responsables de la dependencia.")}
     try:
-        tk.check_access("package_update", dict(context), {"id": package_id})
+        tk.check_access("package_update", context.copy(), {"id": package_id})
     except tk.NotAuthorized:
         return {"success": False, "msg": tk._("Sólo los responsables de la dependencia.")}
     except tk.ObjectNotFound:
