@@ -369,6 +369,7 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Seri
             stats["built"] = stats.get("built", 0) + 1
             stored = ver
         else:
+            assert hit is not None and stored is not None  # a fresh or stale entry has both
             fragment = Fragment.unpack(hit)
             name = "cached" if state == cache.FRESH else "stale"
             stats[name] = stats.get(name, 0) + 1

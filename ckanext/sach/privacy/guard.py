@@ -224,7 +224,7 @@ def before(action: str, context: Context, data_dict: DataDict) -> Plan | None:
     plan = Plan()
     resources = data_dict.get("resources")
     replaced: set[str] = set()
-    errors: list[dict[str, Any]] = []
+    errors: list[str | dict[str, Any]] = []
     new_findings = 0
     limit = sach_config.privacy_inline_max_size()
     for pos, res in enumerate(resources or []):

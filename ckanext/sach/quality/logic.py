@@ -223,7 +223,7 @@ def indexed_freshness(context: Context, fq: str = "") -> dict[str, str]:
     return found
 
 
-def reindex_stale(context: dict[str, Any], datasets: list[dict[str, Any]], fq: str = "",
+def reindex_stale(context: Context, datasets: list[dict[str, Any]], fq: str = "",
                   on: dt.date | None = None) -> int:
     """Reindex datasets whose indexed freshness is not today's (for a daily cron)."""
     from ckan.lib.search import rebuild
