@@ -65,7 +65,7 @@ TEXTS = [
                    "your name or your e-mail.")),
 ]
 
-CARDS = [
+CARDS: list[dict[str, Any]] = [
     dict(name="ficha-pago-predial", org="tesoreria-municipal", title="Cómo pagar el impuesto predial",
          topic="finanzas-publicas", audience=["ciudadania", "personas_mayores"], info_date="2025-01-10",
          notes=("**Qué es:** el impuesto anual sobre tu casa o terreno.\n\n**Dónde:** en las cajas de la "
