@@ -45,6 +45,7 @@ def check_command(organization: str | None, reindex: bool) -> None:
     openness stars, data dictionary, freshness (current / due / overdue against the declared
     frequency) and unreviewed personal-data findings. Private datasets are included."""
     import ckan.plugins.toolkit as tk
+    from ckan.types import Context
 
     from ckanext.sach.quality import logic as quality
 
@@ -127,7 +128,6 @@ def privacy_scan_command(datasets: tuple[str, ...], all_datasets: bool) -> None:
 
 # `ckan sach template | export | load` (bulk publishing) live in their own module
 from ckanext.sach.bulk import cli as _bulk_cli  # noqa: E402
-from ckan.types import Context
 
 _bulk_cli.register(sach)
 
