@@ -267,7 +267,7 @@ def responder(request_id: str) -> Any:
     context = _context()
     try:
         tk.check_access("sach_request_answer", context, {"id": request_id})
-        request = tk.get_action("sach_request_show")(context, {"id": request_id})
+        citizen_request = tk.get_action("sach_request_show")(context, {"id": request_id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Solicitud no encontrada"))
     except tk.NotAuthorized:
@@ -285,14 +285,14 @@ def responder(request_id: str) -> Any:
             tk.get_action("sach_request_answer")(context, data)
         except tk.ValidationError as err:
             errors = err.error_dict
-            request.update(status=data["status"], answer=data["answer"])
+            citizen_request.update(status=data["status"], answer=data["answer"])
         else:
             tk.h.flash_success(tk._("Respuesta guardada y publicada."))
             return tk.redirect_to("sach_microsite.participacion", _anchor="solicitudes")
-    titles = _dataset_titles([request["package_id"]] if request.get("package_id") else [])
+    titles = _dataset_titles([citizen_request["package_id"]] if citizen_request.get("package_id") else [])
     return _render(
         "sach/microsite/responder.html",
-        req=request,
+        req=citizen_request,
         errors=errors,
         dataset_titles=titles,
         org_titles_by_id=_org_titles_by_id(),
