@@ -16,7 +16,7 @@ PORT ?= 5000
 export SACH_PG_PORT ?= 54329
 export SACH_REDIS_PORT ?= 63799
 
-.PHONY: run dev test test-unit conformance stop services install ini db admin demo serve test-db browser clean-data i18n
+.PHONY: run dev test test-unit lint-types lint conformance stop services install ini db admin demo serve test-db browser clean-data i18n
 
 run: install i18n services ckan.ini db admin demo serve
 
@@ -31,6 +31,11 @@ test: install i18n browser test-db
 # Tests marked `unit` (setup.cfg): no PostgreSQL, Redis, CKAN app or browser needed.
 test-unit: install i18n
 	$(VENV)/bin/pytest -m unit $(TESTS) $(PYTEST_ARGS)
+
+# Type gate (issue #17): mypy over ckanext/sach with CKAN's own annotations followed (settings in
+# setup.cfg [mypy]); any finding fails. CI runs it before the tests.
+lint-types: install
+	$(VENV)/bin/mypy
 
 $(VENV)/bin/activate:
 	@test -n "$(PYTHON)" || { echo "ERROR: Python 3.11 not found (install python3.11)"; exit 1; }

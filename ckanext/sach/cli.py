@@ -45,15 +45,16 @@ def check_command(organization: str | None, reindex: bool) -> None:
     openness stars, data dictionary, freshness (current / due / overdue against the declared
     frequency) and unreviewed personal-data findings. Private datasets are included."""
     import ckan.plugins.toolkit as tk
+    from ckan.types import Context
 
     from ckanext.sach.quality import logic as quality
 
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"user": site_user["name"], "ignore_auth": True}
+    context: Context = {"user": site_user["name"], "ignore_auth": True}
     fq = ""
     if organization:
         try:
-            org = tk.get_action("organization_show")(dict(context), {"id": organization})
+            org = tk.get_action("organization_show")(context.copy(), {"id": organization})
         except tk.ObjectNotFound:
             raise click.ClickException(f"Dependencia no encontrada: {organization}")
         fq = f'+owner_org:"{org["id"]}"'

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.sach import vocab
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 ORG_FIELDS = ("acronym", "head_name", "head_position", "email", "phone", "address", "website")
 
 
-def site_context() -> dict[str, Any]:
+def site_context() -> Context:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"], "ignore_auth": True}
 

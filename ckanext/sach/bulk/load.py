@@ -29,6 +29,7 @@ from typing import IO, Any, Callable, Iterator
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from . import cells as cellmod
 from .columns import KIND_DATASET, KIND_RESOURCE, ROW_KIND_KEY, Column, dataset_columns
@@ -105,8 +106,8 @@ def reading_columns() -> list[Column]:
     return dataset_columns([(name, title or name) for name, title in orgs])
 
 
-def _context(user: str, userobj: Any = None) -> dict[str, Any]:
-    return {"user": user, "auth_user_obj": userobj or model.User.get(user), "model": model,
+def _context(user: str, userobj: Any = None) -> Context:
+    return {"user": user, "auth_user_obj": userobj or model.User.get(user),
             "session": model.Session}
 
 
@@ -296,7 +297,7 @@ class Loader:
 
     # --- one item ---------------------------------------------------------------------------
 
-    def _context(self) -> dict[str, Any]:
+    def _context(self) -> Context:
         if self._userobj is None:
             self._userobj = model.User.get(self.user)
         return _context(self.user, self._userobj)

@@ -98,15 +98,15 @@ def _map_header(header: list[Any], cols: list[Column], marker: str | None) -> li
         if not text:
             mapped.append(None)
             continue
-        col = by_name.get(normal(text))
-        if col is None:
+        named = by_name.get(normal(text))
+        if named is None:
             unknown.append(text)
             mapped.append(None)
             continue
-        if col.key in seen:
+        if named.key in seen:
             raise FileError(tk._("La columna «{column}» aparece dos veces en el encabezado.").format(column=text))
-        seen.add(col.key)
-        mapped.append(col)
+        seen.add(named.key)
+        mapped.append(named)
     missing = [c.label for c in cols if c.required and c.key not in seen and c.level != "resource"]
     if not seen:
         raise FileError(tk._("La primera fila no tiene los encabezados de la plantilla de carga masiva "

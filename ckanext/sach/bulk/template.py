@@ -28,9 +28,11 @@ def write_xlsx(cols: list[Column], rows: Iterable[dict[str, str]], out: IO[bytes
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.title = DATA_SHEET
     lists = book.create_sheet(LIST_SHEET)
     marker = book.create_sheet(MARKER_SHEET)

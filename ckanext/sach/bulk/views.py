@@ -21,6 +21,8 @@ from flask import Blueprint, Response, jsonify
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.sach.web.request import request
+
 from . import jobs, settings, template
 from .load import Loader, columns_for, reading_columns
 from .reader import FileError
@@ -83,7 +85,7 @@ def _refuse(org: model.Group, message: str, status: int = 400) -> tuple[str, int
 
 def check(org_id: str) -> Any:
     org = _org_or_abort(org_id)
-    upload = tk.request.files.get("archivo")
+    upload = request.files.get("archivo")
     if upload is None or not upload.filename:
         return _refuse(org, tk._("Elija el archivo XLSX o CSV que quiere cargar."))
     limit = settings.max_file_size()
@@ -103,7 +105,7 @@ def check(org_id: str) -> Any:
 
 def load(org_id: str) -> Any:
     org = _org_or_abort(org_id)
-    token = tk.request.form.get("token", "")
+    token = request.form.get("token", "")
     upload = jobs.get_upload(token)
     if upload is None or upload["user_id"] != tk.g.userobj.id or upload["org_id"] != org.id:
         return _refuse(org, tk._("El archivo revisado ya no está disponible; súbalo y revíselo de nuevo."))

@@ -82,7 +82,7 @@ def coverage(version: str | None = None) -> dict[str, Any]:
             "dependencias": sorted(org for org, obls in per_org.items() if o["value"] in obls),
         })
     dependencias = []
-    for org in sorted(set(orgs_seen) | set(per_org), key=lambda n: titles.get(n, n).lower()):
+    for org in sorted(set(orgs_seen) | set(per_org), key=lambda n: (titles.get(n) or n).lower()):
         covered = per_org.get(org, {})
         dependencias.append({
             "name": org,

@@ -7,6 +7,8 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sach.web.request import request
+
 __all__ = ["get_blueprints"]
 
 blueprint = Blueprint("sach_coverage", __name__)
@@ -14,7 +16,7 @@ blueprint = Blueprint("sach_coverage", __name__)
 
 @blueprint.route("/transparencia/cobertura")
 def index() -> Any:
-    version = tk.request.args.get("version") or None
+    version = request.args.get("version") or None
     try:
         data = tk.get_action("sach_obligation_coverage")({"user": tk.g.user}, {"version": version})
     except tk.ValidationError:

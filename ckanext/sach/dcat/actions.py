@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Action, Context, DataDict
 
 from ckanext.sach.dcat import jobs, listing
 
@@ -21,55 +22,55 @@ __all__ = [
 ]
 
 
-def _rebuilding(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def _rebuilding(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     result = next_action(context, data_dict)  # committed by the action
     jobs.settings_changed()
     return result
 
 
 @tk.chained_action
-def organization_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def organization_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
-def organization_update(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def organization_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
-def organization_patch(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def organization_patch(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
-def organization_delete(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def organization_delete(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
-def group_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def group_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
-def group_update(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def group_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
-def group_patch(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def group_patch(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
-def group_delete(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def group_delete(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _rebuilding(next_action, context, data_dict)
 
 
 @tk.chained_action
 @tk.side_effect_free
-def dcat_dataset_show(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def dcat_dataset_show(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     """Return one dataset as a DCAT serialization (ckanext-dcat's action; a dataset the caller
     may not see, or microsite content, is not found).
 
@@ -91,7 +92,7 @@ def _only_datasets(data_dict: dict[str, Any]) -> dict[str, Any]:
 
 @tk.chained_action
 @tk.side_effect_free
-def dcat_catalog_show(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def dcat_catalog_show(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     """Return the catalogue (one page of datasets) as a DCAT serialization (ckanext-dcat's action;
     only datasets of type ``dataset``, never microsite content).
 
@@ -105,7 +106,7 @@ def dcat_catalog_show(next_action: Any, context: Any, data_dict: dict[str, Any])
 
 @tk.chained_action
 @tk.side_effect_free
-def dcat_catalog_search(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+def dcat_catalog_search(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     """Search the catalogue and return the matching page of datasets as a DCAT catalogue
     serialization (ckanext-dcat's action; only datasets of type ``dataset``, never microsite
     content).

@@ -11,7 +11,7 @@ no read first: a batch of fragments is stored in one pipelined round trip.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import text as sa_text
 
@@ -97,7 +97,8 @@ def count(**counts: int) -> None:
 
 def stats() -> dict[str, int]:
     """Counters since the last :func:`reset_stats`: fresh, stale and built entries served."""
-    raw = connect_to_redis().hgetall(STATS_KEY)
+    # CKAN's connection does not decode responses: bytes (redis-py types either)
+    raw = cast("dict[bytes, bytes]", connect_to_redis().hgetall(STATS_KEY))
     return {k.decode(): int(v) for k, v in raw.items()}
 
 
@@ -128,7 +129,7 @@ def version_seen(version: str) -> float | None:
 def ready_version() -> str | None:
     """The settings version whose entries the last full rebuild finished."""
     try:
-        raw = connect_to_redis().get(READY_KEY)
+        raw = cast("bytes | None", connect_to_redis().get(READY_KEY))  # responses are not decoded
     except Exception as e:
         log.warning("DCAT cache unavailable: %s", e)
         return None

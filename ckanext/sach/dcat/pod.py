@@ -173,6 +173,7 @@ def entries(rows: Iterable[Any], version: str, batch: int = 200, stats: dict[str
                 stats["built"] = stats.get("built", 0) + 1
                 stored = ver
             else:
+                assert hit is not None and stored is not None  # a fresh or stale entry has both
                 name = "cached" if state == cache.FRESH else "stale"
                 stats[name] = stats.get(name, 0) + 1
             if served is not None:

@@ -19,6 +19,7 @@ import rdflib
 from rdflib import Literal, URIRef
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.dcat.processors import HYDRA, RDFSerializer
 from ckanext.dcat.profiles import DCAT, RDF
@@ -368,6 +369,7 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Seri
             stats["built"] = stats.get("built", 0) + 1
             stored = ver
         else:
+            assert hit is not None and stored is not None  # a fresh or stale entry has both
             fragment = Fragment.unpack(hit)
             name = "cached" if state == cache.FRESH else "stale"
             stats[name] = stats.get(name, 0) + 1
@@ -386,7 +388,7 @@ def load_dicts(ids: list[str]) -> dict[str, dict[str, Any]]:
     lag) are read with ``package_show``.
     """
     found: dict[str, dict[str, Any]] = {}
-    context = {"ignore_auth": True}
+    context: Context = {"ignore_auth": True}
     try:
         result = tk.get_action("package_search")(context, {
             "q": "*:*",
@@ -401,7 +403,7 @@ def load_dicts(ids: list[str]) -> dict[str, dict[str, Any]]:
         pass
     for missing in [i for i in ids if i not in found]:
         try:
-            data = tk.get_action("package_show")(dict(context), {"id": missing})
+            data = tk.get_action("package_show")(context.copy(), {"id": missing})
         except tk.ObjectNotFound:
             continue
         if data.get("state") == "active" and not data.get("private") and data.get("type") == "dataset":

@@ -16,7 +16,7 @@ descriptors of the shared nodes it would otherwise describe in the graph.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 
 from rdflib import Graph
 from rdflib.store import Store
@@ -132,7 +132,8 @@ class DatasetGraph(Graph):
     the namespace it already has.
     """
 
-    def __init__(self, shared: set[tuple] | None = None, bind_namespaces: str = "none",
+    def __init__(self, shared: set[tuple] | None = None,
+                 bind_namespaces: Literal["core", "rdflib", "none"] = "none",
                  fixed_prefixes: bool = False) -> None:
         super().__init__(store=DatasetStore(shared), bind_namespaces=bind_namespaces)
         self.fixed_prefixes = fixed_prefixes

@@ -18,7 +18,7 @@ import hashlib
 import json
 import math
 import re
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, overload
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
@@ -60,6 +60,10 @@ def _rows_max() -> int:
     return int(tk.config.get("ckan.search.rows_max") or 1000)
 
 
+@overload
+def _http_date(value: dt.datetime) -> dt.datetime: ...
+@overload
+def _http_date(value: None) -> None: ...
 def _http_date(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
@@ -280,6 +284,7 @@ def withdrawn() -> Response:
         since = listing.parse_since(value)
     except listing.BadParameter as e:
         return _error(400, str(e).replace("modified_since", "since"))
+    assert since is not None  # `value` is not empty: a date, or BadParameter
     items = listing.withdrawn(since)
     for item in items:
         item["uri"] = dataset_uri({"id": item["id"]})
@@ -313,16 +318,17 @@ def negotiate() -> Response | None:
     if request.method != "GET" or not sach_config.dcat_content_negotiation():
         return None
     path = request.path
-    if path != "/" and not _DATASET_PATH.match(path):
+    match = _DATASET_PATH.match(path)
+    if path != "/" and not match:
         return None
     fmt = parse_accept_header(request.headers.get("Accept", ""))
     if not fmt:
         return None
     try:
-        if path == "/":
+        if match is None:  # path == "/"
             response = _catalog_page(fmt)
         else:
-            response = _dataset_response(_DATASET_PATH.match(path).group(1), fmt)
+            response = _dataset_response(match.group(1), fmt)
     except listing.BadParameter as e:
         return _error(400, str(e))
     return response

@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.dictization import model_dictize
+from ckan.types import Action, Context, DataDict
 
 from ckanext.sach.logic.auth import is_tema, may_classify
 
@@ -13,7 +14,7 @@ __all__: list[str] = ["group_list_authz"]
 
 
 @tk.chained_action
-def group_list_authz(next_action: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+def group_list_authz(next_action: Action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """CKAN's list, plus — when the dataset's page asks (``id`` of a dataset the user may
     edit) — every tema the dataset's editors may assign (see ``logic/auth.py``), so the
     dataset's *Temas* tab offers them."""
@@ -35,4 +36,4 @@ def group_list_authz(next_action: Any, context: dict[str, Any], data_dict: dict[
         extra = [g for g in extra if g.id not in current]
     if not extra:
         return groups
-    return groups + model_dictize.group_list_dictize(extra, dict(context, model=model))
+    return groups + model_dictize.group_list_dictize(extra, context.copy())

@@ -7,10 +7,9 @@ members of a group add datasets to it; here the editors of a dataset (who may
 """
 from __future__ import annotations
 
-from typing import Any
-
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.sach import config as sach_config
 
@@ -22,29 +21,33 @@ def is_tema(group: model.Group | None) -> bool:
             and group.state == "active")
 
 
-def may_classify(context: dict[str, Any], dataset_id: str | None) -> bool:
+def may_classify(context: Context, dataset_id: str | None) -> bool:
     """Whether the context's user may put the dataset in (or out of) temas."""
     if not sach_config.temas_editors_assign() or not dataset_id:
         return False
     try:
-        tk.check_access("package_update", {"user": context.get("user"),
-                                           "auth_user_obj": context.get("auth_user_obj")},
-                        {"id": dataset_id})
+        check_context: Context = {"user": context.get("user", ""),
+                                  "auth_user_obj": context.get("auth_user_obj")}
+        tk.check_access("package_update", check_context, {"id": dataset_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return False
     return True
 
 
 @tk.chained_auth_function
-def member_create(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def member_create(next_auth: AuthFunction, context: Context,
+                  data_dict: DataDict | None) -> AuthResult:
     # member_delete's auth asks member_create's, so this covers taking a dataset out too
-    if data_dict.get("object_type") == "package":
-        if is_tema(model.Group.get(data_dict.get("id") or "")) and may_classify(context, data_dict.get("object")):
+    data = data_dict or {}
+    if data.get("object_type") == "package":
+        if is_tema(model.Group.get(data.get("id") or "")) and may_classify(context, data.get("object")):
             return {"success": True}
-    return next_auth(context, data_dict)
+    # CKAN types the chained data_dict as optional but AuthFunction's members as mandatory: the
+    # same dict is passed on unchanged.
+    return next_auth(context, data_dict)  # type: ignore[arg-type]
 
 
-def sees_group_users(context: dict[str, Any], group_id: str | None) -> bool:
+def sees_group_users(context: Context, group_id: str | None) -> bool:
     """Whether the context's user may see who belongs to a dependencia or tema (and with which
     role): its own members and sysadmins. Who works where is not public information here
     (``ckan.auth.public_user_details`` is off too)."""
@@ -61,10 +64,14 @@ def sees_group_users(context: dict[str, Any], group_id: str | None) -> bool:
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def member_list(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def member_list(next_auth: AuthFunction, context: Context,
+                data_dict: DataDict | None) -> AuthResult:
     # datasets and sub-groups of a group stay listed for everyone (hidden datasets are filtered by
     # the action); user accounts only for the group's own members
-    if data_dict.get("object_type") not in ("package", "group") and \
-            not sees_group_users(context, data_dict.get("id")):
+    data = data_dict or {}
+    if data.get("object_type") not in ("package", "group") and \
+            not sees_group_users(context, data.get("id")):
         return {"success": False, "msg": tk._("Solo los miembros de la dependencia pueden ver quién la integra.")}
-    return next_auth(context, data_dict)
+    # CKAN types the chained data_dict as optional but AuthFunction's members as mandatory: the
+    # same dict is passed on unchanged.
+    return next_auth(context, data_dict)  # type: ignore[arg-type]

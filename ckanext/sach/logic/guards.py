@@ -34,7 +34,7 @@ from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import Context, DataDict
+from ckan.types import Action, Context, DataDict
 
 __all__ = ["package_create", "package_update", "package_patch", "package_show", "package_delete",
            "member_list", "tag_show", "organization_show", "group_show", "package_activity_list",
@@ -141,6 +141,7 @@ def _shape_errors(data_dict: DataDict) -> dict[str, Any]:
         field = dataset_fields.get(key)
         if field is None and key not in CORE_SCALARS and key not in CORE_OBJECT_LISTS:
             continue  # not stored as given (e.g. ``organization`` of package_show's output)
+        found: str | list[Any] | None
         if key in CORE_OBJECT_LISTS and value is None:
             found = [_msg_list()]  # CKAN iterates them: omit the key instead of sending null
         elif key == "resources":
@@ -268,7 +269,7 @@ def _dict_or_refuse(data_dict: Any) -> DataDict:
 
 
 @tk.chained_action
-def package_create(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def package_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     data_dict = _dict_or_refuse(data_dict)
     _check_shape(data_dict)
     name = data_dict.get("name")
@@ -284,7 +285,7 @@ def package_create(next_action: Any, context: Context, data_dict: DataDict) -> A
 
 
 @tk.chained_action
-def package_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     data_dict = _dict_or_refuse(data_dict)
     _check_ref(data_dict, ("id",))
     _check_shape(data_dict)
@@ -292,7 +293,7 @@ def package_update(next_action: Any, context: Context, data_dict: DataDict) -> A
 
 
 @tk.chained_action
-def package_patch(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def package_patch(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     data_dict = _dict_or_refuse(data_dict)
     _check_ref(data_dict, ("id",))
     _check_shape(data_dict)
@@ -300,7 +301,7 @@ def package_patch(next_action: Any, context: Context, data_dict: DataDict) -> An
 
 
 @tk.chained_action
-def package_delete(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def package_delete(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     data_dict = _dict_or_refuse(data_dict)
     _check_ref(data_dict)
     return next_action(context, data_dict)
@@ -308,7 +309,7 @@ def package_delete(next_action: Any, context: Context, data_dict: DataDict) -> A
 
 @tk.chained_action
 @tk.side_effect_free
-def package_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def package_show(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     """Also: a refusal does not repeat the id or name asked for (it would confirm that a
     private dataset exists under that name)."""
     data_dict = _dict_or_refuse(data_dict)
@@ -322,7 +323,7 @@ def package_show(next_action: Any, context: Context, data_dict: DataDict) -> Any
 def _ref_guard(name: str, keys: tuple[str, ...]) -> Any:
     """A chain of ``name`` refusing ``keys`` that are not text (a 409, not a SQL error)."""
 
-    def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    def chained(next_action: Action, context: Context, data_dict: DataDict) -> Any:
         data_dict = _dict_or_refuse(data_dict)
         for key in keys:
             value = data_dict.get(key)

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
-from ckan.types import Context, DataDict
+from ckan.types import Action, Context, DataDict
 
 from ckanext.sach.logic.auth import sees_group_users
 from ckanext.sach.search import labels as sach_labels
@@ -85,18 +85,18 @@ def visible_clause(context: Context) -> Any:
     return sa.or_(*clauses) if clauses else sa.false()
 
 
-def visible_package_ids(context: Context, ids: Iterable[str]) -> set[str]:
+def visible_package_ids(context: Context, ids: Iterable[str | None]) -> set[str]:
     """Of ``ids``, those that are datasets the user may see, plus those that are no dataset."""
-    ids = {i for i in ids if isinstance(i, str)}
-    if not ids:
+    wanted = {i for i in ids if isinstance(i, str)}
+    if not wanted:
         return set()
     clause = visible_clause(context)
     if clause is None:
-        return ids
-    packages = {i for (i,) in model.Session.query(model.Package.id).filter(model.Package.id.in_(ids))}
+        return wanted
+    packages = {i for (i,) in model.Session.query(model.Package.id).filter(model.Package.id.in_(wanted))}
     visible = {i for (i,) in model.Session.query(model.Package.id)
                .filter(model.Package.id.in_(packages), clause)}
-    return (ids - packages) | visible
+    return (wanted - packages) | visible
 
 
 def _visible_tag_names(context: Context, names: Iterable[str]) -> set[str]:
@@ -117,7 +117,7 @@ def _tag_name(tag: Any) -> Any:
 
 @tk.chained_action
 @tk.side_effect_free
-def tag_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def tag_list(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     tags = next_action(context, data_dict)
     if _sees_all(context) or (data_dict or {}).get("vocabulary_id"):
         return tags  # vocabulary tags are the vocabulary's terms, not metadata of a dataset
@@ -127,7 +127,7 @@ def tag_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
 
 @tk.chained_action
 @tk.side_effect_free
-def tag_autocomplete(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def tag_autocomplete(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     tags = next_action(context, data_dict)
     if _sees_all(context) or (data_dict or {}).get("vocabulary_id"):
         return tags
@@ -137,7 +137,7 @@ def tag_autocomplete(next_action: Any, context: Context, data_dict: DataDict) ->
 
 @tk.chained_action
 @tk.side_effect_free
-def tag_search(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def tag_search(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     result = next_action(context, data_dict)
     if _sees_all(context) or (data_dict or {}).get("vocabulary_id"):
         return result
@@ -149,7 +149,7 @@ def tag_search(next_action: Any, context: Context, data_dict: DataDict) -> Any:
 
 @tk.chained_action
 @tk.side_effect_free
-def tag_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def tag_show(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     result = next_action(context, data_dict)
     if _sees_all(context) or result.get("vocabulary_id"):
         return result
@@ -163,7 +163,7 @@ def tag_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
 
 @tk.chained_action
 @tk.side_effect_free
-def member_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def member_list(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     members = next_action(context, data_dict)
     if _sees_all(context):
         return members
@@ -179,25 +179,25 @@ def _without_users(context: Context, group: Any) -> Any:
 
 @tk.chained_action
 @tk.side_effect_free
-def organization_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def organization_show(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _without_users(context, next_action(context, data_dict))
 
 
 @tk.chained_action
 @tk.side_effect_free
-def group_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def group_show(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _without_users(context, next_action(context, data_dict))
 
 
 @tk.chained_action
 @tk.side_effect_free
-def organization_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def organization_list(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return [_without_users(context, group) for group in next_action(context, data_dict)]
 
 
 @tk.chained_action
 @tk.side_effect_free
-def group_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def group_list(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return [_without_users(context, group) for group in next_action(context, data_dict)]
 
 
@@ -209,7 +209,7 @@ def _filter_activities(context: Context, activities: list[dict[str, Any]]) -> li
     return [a for a in activities if not isinstance(a, dict) or a.get("object_id") in keep]
 
 
-def _activity_list(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+def _activity_list(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     try:
         activities = next_action(context, data_dict)
     except tk.NotAuthorized as err:
@@ -219,7 +219,7 @@ def _activity_list(next_action: Any, context: Context, data_dict: DataDict) -> A
 
 
 def _list_chain(name: str) -> Any:
-    def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    def chained(next_action: Action, context: Context, data_dict: DataDict) -> Any:
         return _activity_list(next_action, context, data_dict)
 
     chained.__name__ = name
@@ -246,7 +246,7 @@ def _activity_visible(context: Context, activity_id: Any) -> None:
 
 
 def _single_chain(name: str) -> Any:
-    def chained(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    def chained(next_action: Action, context: Context, data_dict: DataDict) -> Any:
         _activity_visible(context, (data_dict or {}).get("id"))
         return next_action(context, data_dict)
 

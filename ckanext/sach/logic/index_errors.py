@@ -11,12 +11,12 @@ the page. Nothing is written: the transaction was already rolled back.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search.common import SearchIndexError
-from ckan.types import Context, DataDict
+from ckan.types import Action, Context, DataDict
 
 __all__ = ["package_create", "package_update"]
 
@@ -29,7 +29,7 @@ def _too_large(error: SearchIndexError) -> bool:
     return any(marker in text for marker in TOO_LARGE)
 
 
-def _guarded(next_action: Callable[..., Any], context: Context, data_dict: DataDict) -> Any:
+def _guarded(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     try:
         return next_action(context, data_dict)
     except SearchIndexError as error:
@@ -42,10 +42,10 @@ def _guarded(next_action: Callable[..., Any], context: Context, data_dict: DataD
 
 
 @tk.chained_action
-def package_create(next_action: Callable[..., Any], context: Context, data_dict: DataDict) -> Any:
+def package_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _guarded(next_action, context, data_dict)
 
 
 @tk.chained_action
-def package_update(next_action: Callable[..., Any], context: Context, data_dict: DataDict) -> Any:
+def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _guarded(next_action, context, data_dict)

@@ -107,9 +107,9 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if roles:
         pkg_dict["res_role"] = sorted(set(roles))
 
-    for field in REPEATING_FIELDS:
-        if isinstance(pkg_dict.get(field), (list, dict)):
-            pkg_dict[field] = json.dumps(pkg_dict[field], ensure_ascii=False)
+    for repeating in REPEATING_FIELDS:
+        if isinstance(pkg_dict.get(repeating), (list, dict)):
+            pkg_dict[repeating] = json.dumps(pkg_dict[repeating], ensure_ascii=False)
 
     if labels:
         text = pkg_dict.get("text")

@@ -27,7 +27,7 @@ from werkzeug.exceptions import BadRequest
 import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
 from ckan.lib.search.common import SearchError
-from ckan.types import Context, DataDict
+from ckan.types import Action, Context, DataDict, ErrorDict
 
 __all__ = ["package_search"]
 
@@ -57,9 +57,9 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _shape_errors(data_dict: DataDict) -> dict[str, list[str]]:
+def _shape_errors(data_dict: DataDict) -> ErrorDict:
     """Per parameter, what is wrong with its shape; blank numeric values are removed."""
-    errors: dict[str, list[str]] = {}
+    errors: ErrorDict = {}
     for key in TEXT_PARAMS:
         if isinstance(data_dict.get(key), (list, tuple, dict, set)):
             errors[key] = [_msg_text()]
@@ -148,7 +148,7 @@ def _refusal(params: DataDict, error: SearchError) -> tk.ValidationError:
 
 @tk.side_effect_free
 @tk.chained_action
-def package_search(next_action: Callable[..., Any], context: Context, data_dict: DataDict) -> Any:
+def package_search(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     errors = _shape_errors(data_dict)
     if errors:
         raise tk.ValidationError(errors)
@@ -168,7 +168,7 @@ def _message(error: Exception) -> str:
             and "page" in request.args:
         return tk._("El número de página es demasiado grande.")
     if isinstance(error, tk.ValidationError):
-        parts = []
+        parts: list[str] = []
         for value in (error.error_dict or {}).values():
             items = value if isinstance(value, list) else [value]
             parts.extend(str(item) for item in items if isinstance(item, str))

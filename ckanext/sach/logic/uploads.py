@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import ErrorDict
 
 
 
@@ -24,7 +25,7 @@ def _is_file(value: Any) -> bool:
 
 
 def check(action: str, data_dict: dict[str, Any]) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: ErrorDict = {}
     for key, value in data_dict.items():
         if _is_file(value):
             errors[key] = [_message()]

@@ -15,6 +15,7 @@ from ckan.types import Context, DataDict, Schema
 
 from ckanext.sach import config
 from ckanext.sach.microsite.model import KINDS, STATUSES, Request
+from ckanext.sach.web.request import request
 
 __all__ = [
     "sach_request_create",
@@ -84,8 +85,8 @@ def _client_key(context: Context) -> str:
     user = context.get("user") or ""
     ip = ""
     try:
-        if tk.request:
-            ip = tk.request.remote_addr or ""
+        if request:
+            ip = request.remote_addr or ""
     except RuntimeError:  # outside a request (CLI, jobs)
         ip = ""
     raw = f"user:{user}" if user else f"ip:{ip or 'unknown'}"
@@ -232,7 +233,7 @@ def sach_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     if req.package_id and _public_dataset(req.package_id) is None:
         raise tk.ObjectNotFound(tk._("Solicitud no encontrada"))
     try:
-        tk.check_access("sach_request_answer", dict(context), {"id": req.id})
+        tk.check_access("sach_request_answer", context.copy(), {"id": req.id})
     except tk.NotAuthorized:
         return req.public_dict()
     return req.private_dict()

@@ -292,7 +292,7 @@ def publication_plan() -> dict[str, Any]:
                 "target_date": pkg.get("target_date") or "",
                 "status": status,
                 "reason": pkg.get("reason") or "",
-                "published_dataset": (_names(pkg.get("published_dataset")) or [None])[0],
+                "published_dataset": next(iter(_names(pkg.get("published_dataset"))), None),
             })
             if status in entry["counts"]:
                 entry["counts"][status] += 1
@@ -319,7 +319,9 @@ def ayuntamiento_abierto() -> dict[str, Any]:
     datasets that publish the results (their titles from one search)."""
 
     def compute() -> dict[str, Any]:
-        campaign, week, materials = [], [], []
+        campaign: list[dict[str, Any]] = []
+        week: list[dict[str, Any]] = []
+        materials: list[dict[str, Any]] = []
         result_names: list[str] = []
         for pkg in _section("actividad_escolar", "name asc"):
             item = {

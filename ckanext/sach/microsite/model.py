@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -22,29 +23,29 @@ def _now() -> datetime.datetime:
     return datetime.datetime.utcnow()
 
 
-class Request(tk.BaseModel):  # type: ignore[misc,valid-type]
+class Request(tk.BaseModel):
     __tablename__ = "sach_request"
 
-    id = sa.Column(
+    id: Mapped[str] = mapped_column(
         sa.UnicodeText, primary_key=True, default=lambda: str(uuid.uuid4())
     )
-    kind = sa.Column(sa.UnicodeText, nullable=False)
-    title = sa.Column(sa.UnicodeText, nullable=False)
-    body = sa.Column(sa.UnicodeText, nullable=False)
-    package_id = sa.Column(sa.UnicodeText)
-    organization_id = sa.Column(sa.UnicodeText)
-    requester_name = sa.Column(sa.UnicodeText, nullable=False)
-    requester_email = sa.Column(sa.UnicodeText, nullable=False)
-    status = sa.Column(
+    kind: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    title: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    body: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    package_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    organization_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    requester_name: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    requester_email: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    status: Mapped[str] = mapped_column(
         sa.UnicodeText, nullable=False, default="new"
     )
-    answer = sa.Column(sa.UnicodeText)
-    answered_by = sa.Column(sa.UnicodeText)
-    answered_at = sa.Column(sa.DateTime)
-    created = sa.Column(
+    answer: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    answered_by: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    answered_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime)
+    created: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime, nullable=False, default=_now
     )
-    modified = sa.Column(
+    modified: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime, nullable=False, default=_now, onupdate=_now
     )
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import Any, cast
 
 from flask import has_request_context, request
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import Context, DataDict
+from ckan.types import Action, Context, DataDict, ErrorDict
 
 from ckanext.sach import vocab
 from ckanext.sach.logic import uploads
@@ -54,7 +54,7 @@ REASON_MAX = 4000
 
 
 @tk.chained_action
-def package_create(up_func: Any, context: Context, data_dict: DataDict) -> Any:
+def package_create(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     uploads.check("package_create", data_dict)
     plan = guard.before("package_create", context, data_dict)
     result = up_func(context, data_dict)
@@ -63,7 +63,7 @@ def package_create(up_func: Any, context: Context, data_dict: DataDict) -> Any:
 
 
 @tk.chained_action
-def package_update(up_func: Any, context: Context, data_dict: DataDict) -> Any:
+def package_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     uploads.check("package_update", data_dict)
     plan = guard.before("package_update", context, data_dict)
     result = up_func(context, data_dict)
@@ -72,7 +72,7 @@ def package_update(up_func: Any, context: Context, data_dict: DataDict) -> Any:
 
 
 @tk.chained_action
-def bulk_update_public(up_func: Any, context: Context, data_dict: DataDict) -> Any:
+def bulk_update_public(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """All or nothing: refuse before any change when a selected dataset is blocked."""
     tk.check_access("bulk_update_public", context, data_dict)
     if guard.enabled():
@@ -190,7 +190,7 @@ def sach_privacy_review_create(context: Context, data_dict: DataDict) -> dict[st
         raise tk.NotAuthorized(tk._(
             "Usted subió o reemplazó un archivo de este conjunto de datos: la revisión de datos "
             "personales debe registrarla otro revisor (regla de los cuatro ojos)."))
-    errors: dict[str, list[str]] = {}
+    errors: ErrorDict = {}
     decision = data_dict.get("decision")
     decision = decision.strip() if isinstance(decision, str) else ""
     item = vocab.get("personal_data", decision) if decision else None
@@ -234,7 +234,8 @@ def sach_privacy_review_create(context: Context, data_dict: DataDict) -> dict[st
         # the dataset's declaration follows; package_update commits the review with it (one transaction)
         patch = {"id": pkg.id, "personal_data": decision,
                  "personal_data_legal_basis": legal_basis if item and item.get("requires_legal_basis") else ""}
-        patch_context = {"user": user.name, "ignore_auth": True, guard.SKIP_FLAG: True}
+        # guard.SKIP_FLAG is this extension's own key, which CKAN's Context does not declare
+        patch_context = cast(Context, {"user": user.name, "ignore_auth": True, guard.SKIP_FLAG: True})
         tk.get_action("package_patch")(patch_context, patch)
         model.Session.commit()
     except Exception:
@@ -308,7 +309,7 @@ def sach_privacy_review_queue(context: Context, data_dict: DataDict) -> list[dic
 
 
 @tk.chained_action
-def dataset_purge(up_func: Any, context: Context, data_dict: DataDict) -> Any:
+def dataset_purge(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Purge, then remove the dataset's scans (its reviews stay: audit trail)."""
     ref = data_dict.get("id") if isinstance(data_dict, dict) else None
     pkg = model.Package.get(ref) if isinstance(ref, str) and ref else None

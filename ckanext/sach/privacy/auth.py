@@ -24,7 +24,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import AuthResult, Context, DataDict
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.sach import config as sach_config
 
@@ -113,7 +113,7 @@ def can_review(user: Any, dataset: Any) -> bool:
 
 
 def _context_user(context: Context) -> model.User | None:
-    return context.get("auth_user_obj") or _user(context.get("user"))  # type: ignore[return-value]
+    return context.get("auth_user_obj") or _user(context.get("user"))
 
 
 def _can_edit(context: Context, data_dict: DataDict) -> AuthResult:
@@ -121,7 +121,7 @@ def _can_edit(context: Context, data_dict: DataDict) -> AuthResult:
     if not context.get("user") or not package_id:
         return {"success": False, "msg": tk._("Sólo los responsables de la dependencia.")}
     try:
-        tk.check_access("package_update", dict(context), {"id": package_id})
+        tk.check_access("package_update", context.copy(), {"id": package_id})
     except tk.NotAuthorized:
         return {"success": False, "msg": tk._("Sólo los responsables de la dependencia.")}
     except tk.ObjectNotFound:
@@ -135,25 +135,25 @@ def _reviewer_msg() -> str:
         org=(org.title or org.name) if org is not None else tk._("Coordinación General de Transparencia"))
 
 
-def sach_privacy_review_create(context: Context, data_dict: DataDict) -> Any:
+def sach_privacy_review_create(context: Context, data_dict: DataDict) -> AuthResult:
     if not context.get("user") or not is_privacy_reviewer(_context_user(context)):
         return {"success": False, "msg": _reviewer_msg()}
     return {"success": True}
 
 
 @tk.auth_disallow_anonymous_access
-def sach_privacy_review_list(context: Context, data_dict: DataDict) -> Any:
+def sach_privacy_review_list(context: Context, data_dict: DataDict) -> AuthResult:
     if is_privacy_reviewer(_context_user(context)):
         return {"success": True}
     return _can_edit(context, data_dict)
 
 
-def sach_privacy_rescan(context: Context, data_dict: DataDict) -> Any:
+def sach_privacy_rescan(context: Context, data_dict: DataDict) -> AuthResult:
     return _can_edit(context, data_dict)
 
 
 @tk.auth_disallow_anonymous_access
-def sach_privacy_review_queue(context: Context, data_dict: DataDict) -> Any:
+def sach_privacy_review_queue(context: Context, data_dict: DataDict) -> AuthResult:
     if is_privacy_reviewer(_context_user(context)):
         return {"success": True}
     return {"success": False, "msg": _reviewer_msg()}
@@ -161,8 +161,10 @@ def sach_privacy_review_queue(context: Context, data_dict: DataDict) -> Any:
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def package_show(next_auth: Any, context: Context, data_dict: DataDict) -> Any:
-    result = next_auth(context, data_dict)
+def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
+    # CKAN types the chained data_dict as optional but AuthFunction's members as mandatory: the
+    # same dict is passed on unchanged.
+    result = next_auth(context, data_dict)  # type: ignore[arg-type]
     if result.get("success") or not context.get("user"):
         return result
     user = _context_user(context)

@@ -36,6 +36,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.plugins import plugin_loaded
 from ckan import model
+from ckan.types import Context, DataDict
 
 from ckanext.sach import config as sach_config
 
@@ -158,7 +159,7 @@ def _is_public(private: Any, state: Any) -> bool:
     return not private_value(private) and (state or "active") == "active"
 
 
-def _user_id(context: dict[str, Any]) -> str | None:
+def _user_id(context: Context) -> str | None:
     user = context.get("auth_user_obj")
     if user is None or getattr(user, "id", None) is None:
         user = model.User.get(context.get("user") or "") if context.get("user") else None
@@ -200,7 +201,7 @@ def file_restricted(ref: Any) -> bool:
     return query.first() is not None
 
 
-def before(action: str, context: dict[str, Any], data_dict: dict[str, Any]) -> Plan | None:
+def before(action: str, context: Context, data_dict: DataDict) -> Plan | None:
     if context.get(SKIP_FLAG) or not enabled():
         return None
     pkg = None
@@ -224,7 +225,7 @@ def before(action: str, context: dict[str, Any], data_dict: dict[str, Any]) -> P
     plan = Plan()
     resources = data_dict.get("resources")
     replaced: set[str] = set()
-    errors: list[dict[str, Any]] = []
+    errors: list[str | dict[str, Any]] = []
     new_findings = 0
     limit = sach_config.privacy_inline_max_size()
     for pos, res in enumerate(resources or []):
@@ -296,7 +297,7 @@ def scan_options(inline: bool = False) -> dict[str, Any]:
             "max_depth": sach_config.privacy_max_depth(), "max_ratio": sach_config.privacy_max_ratio()}
 
 
-def after(plan: Plan | None, result: Any, context: dict[str, Any] | None = None) -> None:
+def after(plan: Plan | None, result: Any, context: Context | None = None) -> None:
     if plan is None or not isinstance(result, dict) or not (plan.inline or plan.deferred):
         return
     resources = result.get("resources") or []

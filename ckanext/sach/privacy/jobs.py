@@ -63,7 +63,8 @@ def _check_host(url: str) -> str:
         infos = socket.getaddrinfo(parsed.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, ValueError) as exc:
         raise DownloadError("El servidor no existe") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    # SOCK_STREAM over IPv4/IPv6: the address is always the text form (typeshed also allows int)
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses or any(_forbidden(a) for a in addresses):
         raise DownloadError("Dirección no permitida")
     return str(addresses[0])
@@ -82,6 +83,7 @@ def _open(url: str, timeout: int) -> Any:
     host_header = (f"[{host}]" if ":" in host else host) + (f":{parsed.port}" if parsed.port else "")
     path = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
     budget = urllib3.Timeout(connect=timeout, read=timeout)
+    pool: urllib3.HTTPConnectionPool
     if https:
         pool = urllib3.HTTPSConnectionPool(address, port, timeout=budget, cert_reqs="CERT_REQUIRED",
                                            ca_certs=certifi.where(), server_hostname=host,

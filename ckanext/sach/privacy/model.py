@@ -28,6 +28,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -46,21 +47,21 @@ def _uuid() -> str:
     return str(uuid.uuid4())
 
 
-class PrivacyReview(tk.BaseModel):  # type: ignore[misc,valid-type]
+class PrivacyReview(tk.BaseModel):
     __tablename__ = "sach_privacy_review"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
-    package_id = sa.Column(sa.UnicodeText, nullable=False)
-    user_id = sa.Column(sa.UnicodeText, nullable=False)
-    user_name = sa.Column(sa.UnicodeText, nullable=False)
-    created = sa.Column(sa.DateTime, nullable=False, default=_now)
-    decision = sa.Column(sa.UnicodeText, nullable=False)
-    legal_basis = sa.Column(sa.UnicodeText)
-    reason = sa.Column(sa.UnicodeText, nullable=False)
-    scans_reviewed = sa.Column(sa.Integer, nullable=False, default=0)
-    package_name = sa.Column(sa.UnicodeText)
-    package_title = sa.Column(sa.UnicodeText)
-    files = sa.Column(sa.UnicodeText)
+    id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=_uuid)
+    package_id: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    user_id: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    user_name: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    created: Mapped[datetime.datetime] = mapped_column(sa.DateTime, nullable=False, default=_now)
+    decision: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    legal_basis: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    reason: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    scans_reviewed: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    package_name: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    package_title: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    files: Mapped[str | None] = mapped_column(sa.UnicodeText)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,22 +80,22 @@ class PrivacyReview(tk.BaseModel):  # type: ignore[misc,valid-type]
         }
 
 
-class PrivacyScan(tk.BaseModel):  # type: ignore[misc,valid-type]
+class PrivacyScan(tk.BaseModel):
     __tablename__ = "sach_privacy_scan"
 
-    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
-    package_id = sa.Column(sa.UnicodeText, nullable=False)
-    resource_id = sa.Column(sa.UnicodeText)
-    created = sa.Column(sa.DateTime, nullable=False, default=_now)
-    finished = sa.Column(sa.DateTime)
-    status = sa.Column(sa.UnicodeText, nullable=False)
-    source = sa.Column(sa.UnicodeText, nullable=False)
-    format = sa.Column(sa.UnicodeText)
-    total = sa.Column(sa.Integer, nullable=False, default=0)
-    summary = sa.Column(sa.UnicodeText)
-    superseded = sa.Column(sa.Boolean, nullable=False, default=False)
-    review_id = sa.Column(sa.UnicodeText)
-    uploaded_by = sa.Column(sa.UnicodeText)
+    id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=_uuid)
+    package_id: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    resource_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    created: Mapped[datetime.datetime] = mapped_column(sa.DateTime, nullable=False, default=_now)
+    finished: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime)
+    status: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    source: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    format: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    total: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    summary: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    superseded: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    review_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    uploaded_by: Mapped[str | None] = mapped_column(sa.UnicodeText)
 
     @property
     def blocking(self) -> bool:

@@ -586,7 +586,7 @@ def _sniff_inner(head: bytes, name: str | None = None) -> str:
     return "csv"
 
 
-def _copy_bounded(src: IO[bytes], dest: IO[bytes], limit: int, scanner: Scanner) -> int:
+def _copy_bounded(src: IO[bytes] | io.BufferedIOBase, dest: IO[bytes], limit: int, scanner: Scanner) -> int:
     """Copy at most ``limit`` bytes; raise _Stop when the source holds more."""
     written = 0
     while True:
@@ -655,8 +655,8 @@ def _scan_archive(stream: IO[bytes], fmt: str, result: ScanResult, options: dict
             raise _Stop(BOMB_MESSAGE)
         budget = min(limit, max(RATIO_FLOOR, ratio * packed))
         for info in infos:
-            inner = normalise_format(None, info.filename)
-            if inner in ("zip", "gzip"):
+            member_format: str | None = normalise_format(None, info.filename)
+            if member_format in ("zip", "gzip"):
                 raise _Stop("Archivo comprimido dentro de otro: revisión incompleta.")
             with tempfile.TemporaryFile() as tmp:
                 try:
@@ -668,11 +668,11 @@ def _scan_archive(stream: IO[bytes], fmt: str, result: ScanResult, options: dict
                 tmp.seek(0)
                 head = tmp.read(SNIFF_BYTES)
                 tmp.seek(0)
-                if inner is None:
+                if member_format is None:
                     if not head.strip():
                         continue
-                    inner = _sniff_inner(head)
-                _merge(result, scan_stream(tmp, inner, **{**options, "max_bytes": max(size, 1)}),
+                    member_format = _sniff_inner(head)
+                _merge(result, scan_stream(tmp, member_format, **{**options, "max_bytes": max(size, 1)}),
                        info.filename)
 
 

@@ -24,6 +24,9 @@ from markupsafe import Markup, escape
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
+
+from ckanext.sach.web.request import request
 
 from . import helpers
 from . import model as pmodel
@@ -49,7 +52,7 @@ STATUS_LABELS = {
 }
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.g.user, "auth_user_obj": tk.g.userobj}
 
 
@@ -91,13 +94,13 @@ def review(id: str) -> Any:
         _allowed("sach_privacy_review_create", {"package_id": pkg["id"]})
     errors: dict[str, Any] = {}
     form: dict[str, Any] = {}
-    if tk.request.method == "POST":
+    if request.method == "POST":
         if not may_review:
             return tk.abort(403, tk._("La revisión de datos personales la registra un revisor de {who}, "
                                       "no quien subió el archivo.").format(who=helpers.sach_privacy_reviewers()))
-        form = {k: tk.request.form.get(k, "") for k in ("decision", "legal_basis", "reason")}
+        form = {k: request.form.get(k, "") for k in ("decision", "legal_basis", "reason")}
         try:
-            tk.get_action("sach_privacy_review_create")(dict(context), dict(form, package_id=pkg["id"]))
+            tk.get_action("sach_privacy_review_create")(context.copy(), dict(form, package_id=pkg["id"]))
         except tk.NotAuthorized as exc:
             return tk.abort(403, str(exc) or tk._("No puede registrar esta revisión."))
         except tk.ValidationError as exc:
@@ -106,7 +109,7 @@ def review(id: str) -> Any:
             tk.h.flash_success(tk._("Revisión registrada."))
             return tk.redirect_to("sach_privacy.review", id=pkg["name"])
     # the lists are read as the page's reader may see them: reviewers of another dependencia included
-    read_context = dict(context, ignore_auth=True)
+    read_context: Context = {**context, "ignore_auth": True}
     scans = tk.get_action("sach_privacy_scan_list")(read_context, {"package_id": pkg["id"]})
     reviews = tk.get_action("sach_privacy_review_list")(read_context, {"package_id": pkg["id"]})
     names = {r["id"]: r.get("name") or r["id"] for r in pkg.get("resources", [])}
@@ -154,10 +157,10 @@ def publish(id: str) -> Any:
         return tk.abort(403, tk._("Sólo los responsables de la dependencia pueden publicar este conjunto."))
     errors: list[str] = []
     already = not pkg.get("private") and pkg.get("state") == "active"
-    if tk.request.method == "POST" and not already:
+    if request.method == "POST" and not already:
         try:
             tk.get_action("package_patch")(
-                dict(_context(), allow_state_change=True),
+                {**_context(), "allow_state_change": True},
                 {"id": pkg["id"], "private": False, "state": "active"})
         except tk.ValidationError as exc:
             errors = _messages(exc.error_dict)
@@ -261,7 +264,7 @@ def _guard_resource_pages() -> Any:
     views, DataStore dump): the refusal is given here, before CKAN's view
     runs, as a Spanish 403 page (404 when the dataset itself is not public).
     """
-    args = tk.request.view_args or {}
+    args = request.view_args or {}
     res_id = args.get("resource_id")
     if not res_id or not isinstance(res_id, str):
         return None
@@ -280,8 +283,8 @@ def _guard_resource_pages() -> Any:
 # --- flash after a resource upload ---------------------------------------------------------
 
 def _is_resource_form() -> bool:
-    endpoint = tk.request.endpoint or ""
-    return tk.request.method == "POST" and (endpoint.endswith("resource.new") or endpoint.endswith("resource.edit"))
+    endpoint = request.endpoint or ""
+    return request.method == "POST" and (endpoint.endswith("resource.new") or endpoint.endswith("resource.edit"))
 
 
 @blueprint.before_app_request
@@ -327,7 +330,7 @@ def _flash_upload_result(response: Any) -> Any:
     try:
         from . import guard
 
-        pkg = model.Package.get((tk.request.view_args or {}).get("id") or "")
+        pkg = model.Package.get((request.view_args or {}).get("id") or "")
         if pkg is None or not guard.enabled():
             return response
         scans = (model.Session.query(pmodel.PrivacyScan)

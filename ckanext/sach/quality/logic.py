@@ -21,6 +21,7 @@ from collections import defaultdict
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.sach import dates
 
@@ -115,11 +116,11 @@ def sach_quality_missing_label(check: str) -> str:
 
 
 # --- report ----------------------------------------------------------------
-def iter_datasets(context: dict[str, Any], fq: str = "", rows: int = 500) -> Any:
+def iter_datasets(context: Context, fq: str = "", rows: int = 500) -> Any:
     """All datasets visible to ``context`` (private ones included), page by page."""
     start = 0
     while True:
-        result = tk.get_action("package_search")(dict(context), {
+        result = tk.get_action("package_search")(context.copy(), {
             "q": "*:*", "fq": ("+dataset_type:dataset " + fq).strip(), "rows": rows, "start": start,
             "include_private": True, "sort": "name asc",
         })
@@ -210,13 +211,13 @@ def format_report(entries: list[dict[str, Any]]) -> str:
     return "\n".join(lines) if lines else "Sin conjuntos de datos."
 
 
-def indexed_freshness(context: dict[str, Any], fq: str = "") -> dict[str, str]:
+def indexed_freshness(context: Context, fq: str = "") -> dict[str, str]:
     """Dataset id -> freshness as stored in the search index (one search per state)."""
     found: dict[str, str] = {}
     for state in scoring.FRESHNESS_STATES:
         start = 0
         while True:
-            result = tk.get_action("package_search")(dict(context), {
+            result = tk.get_action("package_search")(context.copy(), {
                 "q": "*:*", "fq": f"+dataset_type:dataset +freshness:{state} {fq}".strip(),
                 "fl": "id", "rows": 1000, "start": start, "include_private": True,
             })
@@ -228,7 +229,7 @@ def indexed_freshness(context: dict[str, Any], fq: str = "") -> dict[str, str]:
     return found
 
 
-def reindex_stale(context: dict[str, Any], datasets: list[dict[str, Any]], fq: str = "",
+def reindex_stale(context: Context, datasets: list[dict[str, Any]], fq: str = "",
                   on: dt.date | None = None) -> int:
     """Reindex datasets whose indexed freshness is not today's (for a daily cron)."""
     from ckan.lib.search import rebuild

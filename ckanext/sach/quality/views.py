@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.sach import dates
 
@@ -21,13 +22,13 @@ def index() -> Any:
     user = tk.g.userobj
     if not user:
         return tk.abort(403, tk._("Inicie sesión como responsable de una dependencia para ver la calidad de sus datos."))
-    context = {"user": user.name, "auth_user_obj": user}
+    context: Context = {"user": user.name, "auth_user_obj": user}
     if user.sysadmin:
         fq = ""
         orgs = None
     else:
         orgs = tk.get_action("organization_list_for_user")(
-            dict(context), {"id": user.id, "permission": "create_dataset"})
+            context.copy(), {"id": user.id, "permission": "create_dataset"})
         if not orgs:
             return tk.abort(403, tk._("Sólo los responsables de una dependencia pueden ver esta página."))
         fq = "+owner_org:(" + " OR ".join(f'"{o["id"]}"' for o in orgs) + ")"

@@ -60,7 +60,7 @@ def install() -> None:
     for module in (common, index, query, search):
         if hasattr(module, "make_connection"):
             module.make_connection = make_connection  # type: ignore[attr-defined]
-    search.check_solr_schema_version = check_solr_schema_version  # type: ignore[assignment]
+    search.check_solr_schema_version = check_solr_schema_version
 
 
 def uninstall() -> None:
@@ -73,7 +73,7 @@ def uninstall() -> None:
     for module in (common, index, query, search):
         if hasattr(module, "make_connection"):
             module.make_connection = _originals["make_connection"]  # type: ignore[attr-defined]
-    search.check_solr_schema_version = _originals[  # type: ignore[assignment]
+    search.check_solr_schema_version = _originals[
         "check_solr_schema_version"
     ]
     _originals.clear()

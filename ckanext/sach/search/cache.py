@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -93,7 +93,8 @@ def get(statement: str, params: dict[str, Any]) -> tuple[str | None, Any]:
         return None, None
     try:
         redis = connect_to_redis()
-        key = _key(statement, params, redis.get(f"{_prefix()}:generation"))
+        # CKAN's connection does not decode responses: bytes (redis-py types either)
+        key = _key(statement, params, cast("bytes | None", redis.get(f"{_prefix()}:generation")))
         cached = redis.get(key)
     except Exception as e:
         log.warning("Search cache unavailable: %s", e)

@@ -266,7 +266,7 @@ class PgSearchConnection:
         fl = _field_list(params.get("fl"))
         want_all = fl is None or "*" in fl
         apart = [
-            f"d.{name}" if want_all or name in fl else f"NULL::text AS {name}"
+            f"d.{name}" if want_all or name in (fl or ()) else f"NULL::text AS {name}"
             for name in document.STORED_APART
         ]
 

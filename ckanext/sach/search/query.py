@@ -16,6 +16,7 @@ import json
 import math
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -173,6 +174,7 @@ def parse_date(text: str, now: datetime.datetime | None = None) -> datetime.date
     """Solr date or date math (`NOW`, `NOW-1DAY`, `NOW/DAY`, `2020-01-01T00:00:00Z+1MONTH`)."""
     text = text.strip().upper()
     now = now or datetime.datetime.now(datetime.timezone.utc)
+    base: datetime.datetime | None
     if text.startswith("NOW"):
         base, math_part = now, text[3:]
     else:
@@ -196,7 +198,8 @@ def parse_date(text: str, now: datetime.datetime | None = None) -> datetime.date
         else:
             n = int(amount) * (1000 if unit.startswith("MILLI") else 1)
             try:
-                base = base + relativedelta(**{attr: n if sign == "+" else -n})
+                delta: dict[str, Any] = {attr: n if sign == "+" else -n}
+                base = base + relativedelta(**delta)
             except (OverflowError, ValueError):
                 return None
         position = match.end()
@@ -211,7 +214,7 @@ def _round_date(value: datetime.datetime, unit: str) -> datetime.datetime:
     keep = fields.index(unit)
     reset = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0}
     names = ["year", "month", "day", "hour", "minute", "second"]
-    changes = {n: reset[n] for n in names[keep + 1 :]}
+    changes: dict[str, Any] = {n: reset[n] for n in names[keep + 1 :]}
     return value.replace(microsecond=0, **changes)
 
 
@@ -658,7 +661,9 @@ class QueryBuilder:
             kind = "date"
         else:
             kind = "string"
-        convert = {"date": parse_date, "number": _number, "string": lambda b: b}[kind]
+        converters: dict[str, Callable[[str], Any]] = {"date": parse_date, "number": _number,
+                                                      "string": lambda b: b}
+        convert = converters[kind]
         values = [convert(b) if b is not None else None for b in bounds]
         if any(v is None for v, b in zip(values, bounds) if b is not None):
             raise QueryError(f"Invalid {kind} range for {field}")

@@ -24,6 +24,8 @@ import ckan.logic as logic
 import ckan.model as model
 from ckan.plugins import toolkit
 
+from ckanext.sach.search import schema
+
 
 @dataclass
 class RebuildResult:
@@ -36,7 +38,7 @@ class RebuildResult:
 
 def _fresh_connections() -> None:
     """Pool initializer: forget the connections inherited from the parent."""
-    model.meta.engine.dispose(close=False)
+    schema.engine().dispose(close=False)
     model.Session.remove()
 
 

@@ -63,13 +63,13 @@ from flask import has_request_context
 from redis.exceptions import RedisError
 from sqlalchemy import exc as sa_exc
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib.redis import connect_to_redis
 
 from ckanext.sach.search import cache
 from ckanext.sach.search import config as search_config
+from ckanext.sach.search import schema
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ def _primary_lsn() -> int | None:
     """The primary's WAL insert position, read on a connection of its own (CKAN's session may be
     between transactions, e.g. in an after-commit hook)."""
     try:
-        with model.meta.engine.connect() as connection:
+        with schema.engine().connect() as connection:
             return parse_lsn(connection.execute(_PRIMARY_LSN).scalar())
     except sa_exc.DBAPIError as e:
         log.warning("Could not read the primary's WAL position: %s", _first_line(e))
@@ -365,7 +365,7 @@ def _read_on(replica: Replica, statement: Any, params: dict[str, Any],
                 return None
             raise
     replica.answered()
-    return _Answer(rows, replayed_latest=fresh)
+    return _Answer(list(rows), replayed_latest=fresh)
 
 
 def _read_on_primary(session: Any, statement: Any, params: dict[str, Any]) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from alembic import command
 from alembic.config import Config
 
@@ -28,8 +29,15 @@ def upgrade(revision: str = "head") -> None:
     command.upgrade(alembic_config(), revision)
 
 
+def engine() -> Engine:
+    """CKAN's engine (``model.meta.engine`` is None only before ``model.init_model``)."""
+    if model.meta.engine is None:
+        raise RuntimeError("CKAN's database engine is not initialised")
+    return model.meta.engine
+
+
 def table_exists() -> bool:
-    return sa.inspect(model.meta.engine).has_table("sach_search_doc")
+    return sa.inspect(engine()).has_table("sach_search_doc")
 
 
 def ensure(always_upgrade: bool = True) -> None:
@@ -45,7 +53,7 @@ def ensure(always_upgrade: bool = True) -> None:
 
 def clear() -> None:
     """Remove every document of every site (tests only; `search-index clear` is per site)."""
-    with model.meta.engine.begin() as connection:
+    with engine().begin() as connection:
         # DELETE, not TRUNCATE: no exclusive lock that an idle reader could block forever.
         connection.execute(sa.text("DELETE FROM sach_search_doc"))
     from ckanext.sach.search import cache
