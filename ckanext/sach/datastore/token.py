@@ -32,6 +32,7 @@ def ensure() -> None:
 def site_user_token() -> str:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     user = model.User.get(site_user["name"])
+    assert user is not None  # get_site_user creates it
     row = (model.Session.query(model.ApiToken)
            .filter(model.ApiToken.user_id == user.id, model.ApiToken.name == TOKEN_NAME)
            .first())

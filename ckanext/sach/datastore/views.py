@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from flask import Blueprint
 
 from . import guard, token
@@ -15,7 +16,7 @@ bp = Blueprint("sach_datastore", __name__)
 
 @bp.route("/dataset/<id>/resource/<resource_id>/cargar-tabla", methods=["POST"])
 def reload(id: str, resource_id: str) -> Any:
-    context = {"user": tk.g.user, "auth_user_obj": tk.g.userobj}
+    context: Context = {"user": tk.g.user, "auth_user_obj": tk.g.userobj}
     try:
         tk.check_access("resource_update", context, {"id": resource_id})
         resource = tk.get_action("resource_show")(context, {"id": resource_id})

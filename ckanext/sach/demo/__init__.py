@@ -340,7 +340,7 @@ def load_dataset(spec: Spec, rng: random.Random) -> str:
     pkg = tk.get_action("package_create")(seed.site_context(), dataset_dict(spec))
     for f in files:
         upload = FileStorage(stream=io.BytesIO(f["content"]), filename=f["filename"],
-                             content_type=vocab.get("formats", f["format"])["mimetype"])
+                             content_type=(vocab.get("formats", f["format"]) or {}).get("mimetype"))
         tk.get_action("resource_create")(seed.site_context(), {
             "package_id": pkg["id"], "name": f["name"], "description": f["description"],
             "format": f["format"], "resource_role": f["resource_role"], "upload": upload,

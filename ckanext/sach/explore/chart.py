@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 __all__ = ["NUMERIC_TYPES", "CHART_TYPES", "Chart", "columns", "numeric_columns", "fetch", "build"]
 
@@ -48,7 +49,7 @@ class Chart:
 def columns(resource_id: str, user: str | None = None) -> list[dict[str, Any]]:
     """The table's columns (id, type, label) as the user (default: the visitor) may read them;
     empty if none."""
-    context = {"user": user} if user is not None else {}
+    context: Context = {"user": user} if user is not None else {}
     try:
         info = tk.get_action("datastore_info")(context, {"id": resource_id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -103,7 +104,7 @@ def _format(value: float) -> str:
 def build(kind: str, rows: list[dict[str, Any]], label_column: str, value_column: str,
           label_title: str, value_title: str, total: int) -> Chart:
     chart = Chart(kind=kind if kind in CHART_TYPES else "bar", label_title=label_title, value_title=value_title)
-    points = []
+    points: list[dict[str, Any]] = []
     for i, row in enumerate(rows, start=1):
         value = _number(row.get(value_column))
         label = row.get(label_column) if label_column else None
@@ -151,7 +152,7 @@ def _line(chart: Chart, points: list[dict[str, Any]], bottom: float, span: float
     plot_h = LINE_HEIGHT - TOP - BOTTOM
     n = max(len(points) - 1, 1)
     every = max(1, math.ceil(len(points) / 8))  # at most about 8 labels on the axis
-    segments = []
+    segments: list[str] = []
     for i, p in enumerate(points):
         x = LEFT + i / n * plot_w
         p.update(x=round(x, 1), show_label=(i % every == 0))

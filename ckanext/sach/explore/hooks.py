@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.sach.explore import api
 
@@ -24,10 +25,10 @@ VIEW_TITLES = {"datatables_view": "Tabla"}
 def after_resource_update(context: Any, resource: dict[str, Any]) -> None:
     if not api.is_loaded(resource) or not resource.get("id"):
         return
-    ctx = {"user": context.get("user") or "", "ignore_auth": True}
+    ctx: Context = {"user": context.get("user") or "", "ignore_auth": True}
     created = tk.get_action("resource_create_default_resource_views")(
-        dict(ctx), {"resource": resource, "create_datastore_views": True})
+        ctx.copy(), {"resource": resource, "create_datastore_views": True})
     for view in created or []:
         title = VIEW_TITLES.get(view["view_type"])
         if title and view.get("title") != title:
-            tk.get_action("resource_view_update")(dict(ctx), {**view, "title": title})
+            tk.get_action("resource_view_update")(ctx.copy(), {**view, "title": title})

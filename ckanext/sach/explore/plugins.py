@@ -43,7 +43,8 @@ class SachChartView(p.SingletonPlugin):
     def info(self) -> dict[str, Any]:
         not_empty = tk.get_validator("not_empty")
         ignore_missing = tk.get_validator("ignore_missing")
-        default = tk.get_validator("default")
+        # CKAN types get_validator() as a validator or a factory; "default" is a factory
+        default: Any = tk.get_validator("default")
         unicode_safe = tk.get_validator("unicode_safe")
         natural = tk.get_validator("natural_number_validator")
         return {
@@ -71,14 +72,14 @@ class SachChartView(p.SingletonPlugin):
         cols = chart.columns(resource["id"])
         out: dict[str, Any] = {"chart_columns": cols, "chart_numeric_columns": chart.numeric_columns(cols),
                                "chart": None, "chart_error": None}
-        value_column = view.get("value_column")
+        value_column = str(view.get("value_column") or "")
         if not value_column:
             return out
         titles = {c["id"]: c["label"] for c in cols}
         if value_column not in titles:
             out["chart_error"] = tk._("La columna de valores ya no está en la tabla.")
             return out
-        label_column = view.get("label_column") if view.get("label_column") in titles else ""
+        label_column = str(view.get("label_column") or "") if view.get("label_column") in titles else ""
         try:
             limit = min(int(view.get("limit") or 30), chart.MAX_POINTS)
         except (TypeError, ValueError):

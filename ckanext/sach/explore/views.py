@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from flask import Blueprint, send_file
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 __all__ = ["get_blueprints"]
 
@@ -24,7 +25,7 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows, less the heading
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.g.user, "auth_user_obj": tk.g.userobj}
 
 

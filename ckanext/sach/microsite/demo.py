@@ -14,6 +14,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.sach import vocab
 from ckanext.sach.demo import HERE, DemoDataError, read_data
@@ -82,7 +83,7 @@ def content(path: str = CONTENT_FILE) -> dict[str, list[dict[str, Any]]]:
     return document
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     from ckanext.sach import seed
 
     return seed.site_context()

@@ -16,6 +16,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
+from ckanext.sach.web.request import request
 from ckanext.sach.microsite import content
 from ckanext.sach.microsite.action import RateLimited
 from ckanext.sach.microsite.auth import can_answer
@@ -43,7 +44,7 @@ def _csrf_valid() -> bool:
     form is used anonymously, so it checks its token itself."""
     field = tk.config.get("WTF_CSRF_FIELD_NAME") or "_csrf_token"
     try:
-        validate_csrf(tk.request.form.get(field))
+        validate_csrf(request.form.get(field))
     except (WTFValidationError, CSRFError):
         return False
     return True
@@ -74,8 +75,8 @@ def index() -> str:
 def informacion_util() -> str:
     from ckanext.sach import helpers
 
-    topic = tk.request.args.get("tema") or None
-    audience = tk.request.args.get("publico") or None
+    topic = request.args.get("tema") or None
+    audience = request.args.get("publico") or None
     cards, counts = content.filter_cards(content.informacion_util(), topic, audience)
 
     def page_url(page: int) -> str:
@@ -104,7 +105,7 @@ PAGE_MAX = 10_000  # further pages are empty anyway; keeps OFFSET within Postgre
 
 def _page() -> int:
     try:
-        return min(PAGE_MAX, max(1, int(tk.request.args.get("page", 1))))
+        return min(PAGE_MAX, max(1, int(request.args.get("page", 1))))
     except ValueError:
         return 1
 
@@ -157,14 +158,14 @@ def _requests_page(page: int, status_filter: str | None) -> Page:
 
 def _participacion_page(form: dict[str, Any] | None = None, errors: dict[str, Any] | None = None,
                         status: int = 200) -> tuple[str, int]:
-    status_filter = tk.request.args.get("estado") or None
+    status_filter = request.args.get("estado") or None
     requests = _requests_page(_page(), status_filter)
     form = form or {}
-    if not form and tk.request.args.get("dataset"):
-        form = {"kind": "comment", "package_id": tk.request.args["dataset"]}
-    elif not form and tk.request.args.get("q"):
+    if not form and request.args.get("dataset"):
+        form = {"kind": "comment", "package_id": request.args["dataset"]}
+    elif not form and request.args.get("q"):
         # "request these data" from a search without results
-        query = tk.request.args["q"][:200]
+        query = request.args["q"][:200]
         form = {"kind": "dataset", "title": tk._("Datos sobre: {q}").format(q=query)}
     titles = _dataset_titles([r["package_id"] for r in requests if r["package_id"]])
     orgs = _organizations()
@@ -208,7 +209,7 @@ def _folio() -> str:
     8 hexadecimal characters, anything else is ignored."""
     import re
 
-    value = tk.request.args.get("folio") or ""
+    value = request.args.get("folio") or ""
     return value if re.fullmatch(r"[0-9a-f]{8}", value) else ""
 
 
@@ -236,10 +237,10 @@ def _org_titles_by_id() -> dict[str, str]:
 
 @blueprint.route("/participacion", methods=["GET", "POST"])
 def participacion() -> Any:
-    if tk.request.method == "GET":
+    if request.method == "GET":
         return _participacion_page()
     form = {
-        key: tk.request.form.get(key, "")
+        key: request.form.get(key, "")
         for key in ("kind", "title", "body", "package_id", "organization_id",
                     "requester_name", "requester_email")
     }
@@ -247,7 +248,7 @@ def participacion() -> Any:
         return _participacion_page(form, {"csrf": [tk._(
             "El formulario caducó o no es válido. Recargue la página y envíelo de nuevo."
         )]}, 400)
-    form["privacy_accepted"] = "1" if tk.request.form.get("privacy_accepted") else ""
+    form["privacy_accepted"] = "1" if request.form.get("privacy_accepted") else ""
     data = {k: v for k, v in form.items() if v != "" and k != "privacy_accepted"}
     if data.get("kind") != "comment":
         data.pop("package_id", None)
@@ -275,7 +276,7 @@ def responder(request_id: str) -> Any:
     context = _context()
     try:
         tk.check_access("sach_request_answer", context, {"id": request_id})
-        request = tk.get_action("sach_request_show")(context, {"id": request_id})
+        citizen_request = tk.get_action("sach_request_show")(context, {"id": request_id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Solicitud no encontrada"))
     except tk.NotAuthorized:
@@ -283,24 +284,24 @@ def responder(request_id: str) -> Any:
             return tk.abort(403, tk._("Inicie sesión como servidor público para responder"))
         return tk.abort(403, tk._("Sólo el personal de la dependencia puede responder esta solicitud"))
     errors: dict[str, Any] = {}
-    if tk.request.method == "POST":
+    if request.method == "POST":
         data = {
             "id": request_id,
-            "status": tk.request.form.get("status", ""),
-            "answer": tk.request.form.get("answer", ""),
+            "status": request.form.get("status", ""),
+            "answer": request.form.get("answer", ""),
         }
         try:
             tk.get_action("sach_request_answer")(context, data)
         except tk.ValidationError as err:
             errors = err.error_dict
-            request.update(status=data["status"], answer=data["answer"])
+            citizen_request.update(status=data["status"], answer=data["answer"])
         else:
             tk.h.flash_success(tk._("Respuesta guardada y publicada."))
             return tk.redirect_to("sach_microsite.participacion", _anchor="solicitudes")
-    titles = _dataset_titles([request["package_id"]] if request.get("package_id") else [])
+    titles = _dataset_titles([citizen_request["package_id"]] if citizen_request.get("package_id") else [])
     return _render(
         "sach/microsite/responder.html",
-        req=request,
+        req=citizen_request,
         errors=errors,
         dataset_titles=titles,
         org_titles_by_id=_org_titles_by_id(),
