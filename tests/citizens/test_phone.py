@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.tests import factories
 
 from tests.helpers import PASSWORD

@@ -3,7 +3,6 @@ Guía's data dictionary applied, and the Spanish load status officers see."""
 from __future__ import annotations
 
 import io
-import random
 
 import openpyxl
 import pytest
@@ -11,7 +10,6 @@ import pytest
 import ckan.plugins.toolkit as tk
 
 from tests.helpers import VALID_DATASET, dataset_maker, login
-from tests.privacy import synthetic as s
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
 

@@ -3,7 +3,6 @@ connection checked out or "idle in transaction"; a Redis outage or restart in th
 middle of a harvest is survived; junk in ``/dataset/<id>.<fmt>`` is a 4xx."""
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess

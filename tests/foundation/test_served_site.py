@@ -5,7 +5,6 @@ written by scripts/make_ini.py and pointed at this run's test database and Redis
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -97,9 +96,9 @@ def test_make_ini_gives_both_jwt_secrets_one_value_and_keeps_comments_clean(site
     assert enc == dec and len(enc) > 30
     secret_key = re.search(r"(?m)^SECRET_KEY = (.+)$", text).group(1)
     assert secret_key != enc.removeprefix("string:")
-    comments = "\n".join(l for l in text.splitlines() if l.lstrip().startswith(("#", ";")))
+    comments = "\n".join(line for line in text.splitlines() if line.lstrip().startswith(("#", ";")))
     assert enc.removeprefix("string:") not in comments and secret_key not in comments
-    assert "@SECRET@" not in "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
+    assert "@SECRET@" not in "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 def test_api_token_authenticates_over_http_on_gunicorn(site):
@@ -218,7 +217,7 @@ def test_uploaded_html_and_svg_scripts_do_not_run_in_chromium(site, uploads, bro
             assert "Download is starting" in str(e) or "net::ERR_ABORTED" in str(e), e
         page.wait_for_timeout(500)
         assert page.title() != "PWNED"
-    assert not [l for l in logs if "PWNED" in l], logs
+    assert not [line for line in logs if "PWNED" in line], logs
     context.close()
 
 

@@ -11,7 +11,6 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories
 
-from ckanext.sach.privacy import jobs
 from ckanext.sach.privacy import model as pmodel
 
 from . import synthetic as s

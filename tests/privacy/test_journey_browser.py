@@ -154,7 +154,6 @@ def test_personal_data_journey(live, browser, width, tmp_path):
     clean.write_bytes(s.csv_bytes(clean_rows, ["id", "folio", "monto"]))
     check = Checker(width)
     dataset_url = f"{base}/dataset/{pkg['name']}"
-    review_path = f"/dataset/{pkg['name']}/datos-personales"
 
     ectx, page = _login(browser, base, editor, width)
     try:

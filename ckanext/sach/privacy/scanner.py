@@ -42,7 +42,6 @@ import dataclasses
 import gzip
 import io
 import os
-import shutil
 import tempfile
 import time
 import zipfile
