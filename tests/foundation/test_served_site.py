@@ -57,10 +57,13 @@ def site(tmp_path_factory) -> Iterator[dict[str, Any]]:
     text = re.sub(r"(?m)^ckan\.site_url = .*$", f"ckan.site_url = http://127.0.0.1:{port}", text)
     text = re.sub(r"(?m)^sqlalchemy\.url = .*$", f"sqlalchemy.url = {tk.config['sqlalchemy.url']}", text)
     text = re.sub(r"(?m)^ckan\.redis\.url = .*$", f"ckan.redis.url = {tk.config['ckan.redis.url']}", text)
+    for option in ("ckan.datastore.write_url", "ckan.datastore.read_url"):
+        text = re.sub(rf"(?m)^{re.escape(option)} = .*$", f"{option} = {tk.config[option]}", text)
     text = re.sub(r"(?m)^ckan\.storage_path = .*$", f"ckan.storage_path = {tmp / 'storage'}", text)
     ini.write_text(text)
     env = {k: v for k, v in os.environ.items()
-           if k not in ("CKAN_SQLALCHEMY_URL", "CKAN_REDIS_URL", "CKAN_STORAGE_PATH", "CKAN_SITE_URL")}
+           if k not in ("CKAN_SQLALCHEMY_URL", "CKAN_REDIS_URL", "CKAN_STORAGE_PATH", "CKAN_SITE_URL",
+                        "CKAN_DATASTORE_WRITE_URL", "CKAN_DATASTORE_READ_URL")}
     os.environ.update({})
     _ckan(ini, "db", "upgrade")
     name = "ops_admin_" + uuid.uuid4().hex[:6]
