@@ -200,3 +200,15 @@ def test_fuzzed_search_params_of_core_search_views_never_500(app: Any, site: dic
             assert res.json["success"] is False and res.json["error"], url
 
     check()
+
+
+def test_a_dataset_state_outside_active_draft_deleted_is_refused(app: Any, site: dict[str, Any]) -> None:
+    for action in ("package_patch", "package_update"):
+        payload = dict(base_dataset(), id=site["base"]["id"], name=site["base"]["name"],
+                       owner_org=site["org"]["id"], state="-3.87e+16") if action == "package_update" \
+            else {"id": site["base"]["id"], "state": "publicado"}
+        res = _post(app, site["token"], action, payload)
+        assert res.status_code == 409, (action, res.status_code)
+        assert "Estado no válido" in res.json["error"]["state"][0]
+    assert model.Package.get(site["base"]["id"]).state == "active"
+    index_agrees_with_db()

@@ -205,8 +205,16 @@ def _numbers_as_text(target: dict[str, Any], keys: tuple[str, ...]) -> None:
             target[key] = str(value)
 
 
+DATASET_STATES = ("active", "draft", "deleted")
+
+
 def _check_shape(data_dict: DataDict) -> None:
     errors = _shape_errors(data_dict)
+    state = data_dict.get("state")
+    if state not in (None, "") and state not in DATASET_STATES:
+        # CKAN lets a sysadmin store any string as the state: such a dataset is neither listed
+        # nor hidden by the rules of search, pages and DCAT
+        errors["state"] = [tk._("Estado no válido: use active, draft o deleted.")]
     if errors:
         raise tk.ValidationError(errors)
     _numbers_as_text(data_dict, TEXT_FIELDS)
