@@ -30,14 +30,23 @@ def ensure() -> None:
 
 
 def site_user_token() -> str:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    user = model.User.get(site_user["name"])
-    assert user is not None  # get_site_user creates it
-    row = (model.Session.query(model.ApiToken)
-           .filter(model.ApiToken.user_id == user.id, model.ApiToken.name == TOKEN_NAME)
-           .first())
-    if row is None:
-        created = tk.get_action("api_token_create")(
-            {"ignore_auth": True, "user": site_user["name"]}, {"user": site_user["name"], "name": TOKEN_NAME})
-        return created["token"]
-    return api_token.encode({"jti": row.id, "iat": api_token.into_seconds(row.created_at)})
+    """The site user's ``xloader`` token, made if missing. xloader submits from inside a commit
+    (``before_commit``): the row is read and written in a session of its own, so the caller's
+    transaction is never committed from within its own commit."""
+    session = model.meta.create_local_session(bind=model.meta.engine)
+    try:
+        user = session.query(model.User).filter_by(name=tk.config["ckan.site_id"]).first()
+        if user is None:  # no site user yet: CKAN makes it (outside any commit in practice)
+            session.close()
+            site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+            session = model.meta.create_local_session(bind=model.meta.engine)
+            user = session.query(model.User).filter_by(name=site_user["name"]).first()
+        assert user is not None
+        row = session.query(model.ApiToken).filter_by(user_id=user.id, name=TOKEN_NAME).first()
+        if row is None:
+            row = model.ApiToken(user_id=user.id, name=TOKEN_NAME)
+            session.add(row)
+            session.commit()
+        return api_token.encode({"jti": row.id, "iat": api_token.into_seconds(row.created_at)})
+    finally:
+        session.close()
