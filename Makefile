@@ -38,10 +38,9 @@ test-unit: install i18n
 lint: install
 	$(VENV)/bin/ruff check ckanext tests bench scripts
 
-# The wider rule selection the code is moving towards (#17): a report, never a failure.
-WIDE := ANN0,B,BLE,C4,C90,DTZ,E4,E7,E9,E5,F,FA,G,I,ICN,N,PGH,PL,PT,Q,RET,RSE,RUF,S,SIM,SLF,T10,T20,TC,TRY,UP
+# The same findings counted by rule (never fails): where to start when the gate is red.
 lint-report: install
-	$(VENV)/bin/ruff check ckanext --extend-select $(WIDE) --statistics --exit-zero
+	$(VENV)/bin/ruff check ckanext tests bench scripts --statistics --exit-zero
 
 lint-types: install
 	$(VENV)/bin/mypy

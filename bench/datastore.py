@@ -183,7 +183,7 @@ def main() -> None:
             if not r.ok:
                 raise SystemExit(f"upload refused: {r.status_code} {r.text[:1000]}")
             resource_id = r.json()["result"]["id"]
-            since = datetime.datetime.now(datetime.timezone.utc)
+            since = datetime.datetime.now(datetime.UTC)
             load = worker(served_ini)
             jobs = job_times(since)
             total = requests.post(base + "/api/3/action/datastore_search", headers={"Authorization": ids["token"]},

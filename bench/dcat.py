@@ -46,7 +46,8 @@ import statistics
 import sys
 import time
 import tracemalloc
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -334,6 +335,7 @@ def stock_mapping_only(flask_app: Any, repeat: int) -> tuple[float, float, float
     from rdflib import URIRef
 
     import ckan.plugins.toolkit as tk
+
     from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
     from ckanext.dcat.utils import dataset_uri
 

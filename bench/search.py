@@ -24,8 +24,9 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgresql://ckan_sach:ckan_sach@127.0.0.1:54329/ckan_sach_bench_search"

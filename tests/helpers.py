@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import copy
-import re
 import itertools
-from typing import Any, Callable
+import re
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model

@@ -31,11 +31,13 @@ from sqlalchemy.engine import make_url
 
 import ckan
 import ckan.plugins.toolkit as tk
-import ckanext.dcat
-import ckanext.sach
-import ckanext.scheming
 from ckan.config.declaration import Declaration
 from ckan.config.environment import CONFIG_FROM_ENV_VARS
+
+import ckanext.dcat
+import ckanext.scheming
+
+import ckanext.sach
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -813,7 +815,7 @@ def test_entry_point_migrates_and_serves_the_site_with_gunicorn(tmp_path):
         log.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def stub_bin(tmp_path) -> tuple[Path, Path]:
     """`ckan` and `gunicorn` that only record how they were called (the script's switch is tested)."""
     bindir, calls = tmp_path / "bin", tmp_path / "calls.log"
@@ -847,7 +849,7 @@ def test_entry_point_switches_to_solr_only_when_asked_and_waits_for_it(stub_bin,
     pings: list[str] = []
 
     class Solr(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             pings.append(self.path)
             self.send_response(200 if self.path.startswith("/solr/ckan/admin/ping") else 404)
             self.end_headers()

@@ -1,7 +1,6 @@
 """`ckan sach template | export | load` (with --dry-run, --org and a progress bar)."""
 from __future__ import annotations
 
-
 import openpyxl
 import pytest
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model

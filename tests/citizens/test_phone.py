@@ -6,6 +6,7 @@ the first screen; "Filtrar resultados" is reached and pressed by keyboard."""
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -20,8 +21,6 @@ from tests.microsite.test_browser import (  # noqa: F401  (pytest fixtures)
     live,
     public_pages,
 )
-
-import os
 
 pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),

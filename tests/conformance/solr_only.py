@@ -53,7 +53,7 @@ def _key(nodeid: str) -> str:
 
 def _reason(key: str) -> str | None:
     for prefix, table in (("Solr only", SOLR_ONLY), ("plugin list", PLUGIN_LIST)):
-        reason = table.get(key) or table.get(key.split("[")[0])
+        reason = table.get(key) or table.get(key.split("[", maxsplit=1)[0])
         if reason:
             return f"{prefix}: {reason}"
     return None

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 DICTIONARY = ("Campo,Tipo,Descripción\n"
               "anio,entero,Año del ejercicio fiscal\n"
               "CONCEPTO,texto,Concepto del gasto según el clasificador por objeto del gasto\n"
-              "monto,número,Monto aprobado en pesos mexicanos\n").encode("utf-8")
+              "monto,número,Monto aprobado en pesos mexicanos\n").encode()
 DATA = "anio,concepto,monto,observaciones\n2024,Pavimentación,1234567.50,ninguna\n2024,Alumbrado,98765.10,\n"
 
 

@@ -78,9 +78,9 @@ def test_every_format_reaches_the_rdf(app: Any, odd: dict[str, Any]) -> None:
 
 
 def test_odd_formats_stay_shacl_valid(app: Any, odd: dict[str, Any]) -> None:
-    from tests.dcat.test_shacl import SHAPES_DIR, _results
-
     import os
+
+    from tests.dcat.test_shacl import SHAPES_DIR, _results
 
     if not os.path.isdir(SHAPES_DIR):
         pytest.skip(f"DCAT-AP 3.0.1 SHACL shapes not found at {SHAPES_DIR}")

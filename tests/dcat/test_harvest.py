@@ -15,7 +15,8 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,8 @@ def aggregator(tmp_path: Any, ckan_config: Any) -> Iterator[str]:
 
     url = make_url(ckan_config["sqlalchemy.url"]).set(database=AGGR_DB)
     redis_url = ckan_config["ckan.redis.url"]
-    from sqlalchemy import create_engine, text as sa_text
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sa_text
 
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:  # a fresh aggregator: drop and recreate its own database

@@ -34,9 +34,9 @@ def _norm_dataset(d: dict[str, Any], field: str) -> Any:
     if field == "contact":
         return [{"name": c.get("name"), "email": c.get("email")} for c in value or []]
     if field == "spatial_coverage":
-        return sorted(((p.get("place"), p.get("text")) for p in value or []))
+        return sorted((p.get("place"), p.get("text")) for p in value or [])
     if field == "temporal_coverage":
-        return sorted(((t.get("start"), t.get("end")) for t in value or []))
+        return sorted((t.get("start"), t.get("end")) for t in value or [])
     if field in ("language", "transparency_obligations", "documentation"):
         return sorted(value or [])
     if field == "groups":

@@ -13,9 +13,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(int(os.environ.get("SACH_TEST_PORT_FIRST", "5140")), int(os.environ.get("SACH_TEST_PORT_LAST", "5149")) + 1)

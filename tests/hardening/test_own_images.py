@@ -39,7 +39,7 @@ def test_logos_served_by_the_portal_are_shown(app: Any) -> None:
     # an uploaded file is stored by name and served from the site's /uploads/group/
     tema = factories.Group(title="Salud", image_url="2026-12-06-salud.png")
     assert f'src="{own}"' in app.get(f"/organization/{org['name']}").body
-    assert "/uploads/group/2026-12-06-salud.png\"" in app.get(f"/group/{tema['name']}").body
+    assert '/uploads/group/2026-12-06-salud.png"' in app.get(f"/group/{tema['name']}").body
 
 
 @pytest.mark.parametrize("url, own", [

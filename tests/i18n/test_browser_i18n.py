@@ -39,7 +39,6 @@ def _plugins_loaded_together():
     unload only those loaded here."""
     import ckan.plugins as plugins
     from ckan.common import config
-
     from ckan.lib.redis import connect_to_redis
 
     names = [n for n in config["ckan.plugins"] if not plugins.plugin_loaded(n)]

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -297,9 +298,9 @@ def test_the_walk_catches_a_foreign_word(vocabularies):
     """The comparison itself: stock English on a Spanish page and Spanish
     interface text on an English page are caught; marked content is not."""
     content: set[str] = set()
-    assert _foreign('<p>You can also access this registry using the API</p>', "es", vocabularies, content)
+    assert _foreign("<p>You can also access this registry using the API</p>", "es", vocabularies, content)
     assert _foreign('<a aria-label="Search datasets with the tag: x">x</a>', "es", vocabularies, content)
-    assert _foreign('<h2>Estrellas de apertura</h2>', "en", vocabularies, content)
+    assert _foreign("<h2>Estrellas de apertura</h2>", "en", vocabularies, content)
     assert not _foreign('<h2 lang="es">Estrellas de apertura</h2>', "en", vocabularies, content)
-    assert not _foreign('<p>Conjuntos de datos</p>', "es", vocabularies, content)
-    assert not _foreign('<p>Datasets</p>', "en", vocabularies, content)
+    assert not _foreign("<p>Conjuntos de datos</p>", "es", vocabularies, content)
+    assert not _foreign("<p>Datasets</p>", "en", vocabularies, content)

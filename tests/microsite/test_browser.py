@@ -13,7 +13,8 @@ import json
 import os
 import re
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -35,12 +36,13 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins"),
 ]
 
-CSV = "colonia,licencias\nCentro,120\nTlaxcalancingo,85\n".encode("utf-8")
+CSV = b"colonia,licencias\nCentro,120\nTlaxcalancingo,85\n"
 
 
 def _dataset(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    from tests.microsite.conftest import DATASET
     import copy
+
+    from tests.microsite.conftest import DATASET
 
     data = copy.deepcopy(DATASET)
     data.update(owner_org=org["id"], **fields)

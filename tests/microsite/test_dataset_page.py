@@ -40,7 +40,7 @@ def test_dataset_page_download_buttons_and_machine_links(app, make_dataset):
     body = app.get("/dataset/obra-publica").body
     downloads = re.findall(r'<a class="btn btn-primary resource-url-analytics sach-download" href="([^"]+)"', body)
     assert downloads == ["https://sach.gob.mx/datos/obras.csv", "https://sach.gob.mx/datos/obras.geojson"]
-    assert "Descargar<span class=\"visually-hidden\"> Obras 2024</span> CSV" in body
+    assert 'Descargar<span class="visually-hidden"> Obras 2024</span> CSV' in body
     for suffix in (".ttl", ".rdf", ".jsonld"):
         assert f'href="http://test.ckan.net/dataset/obra-publica{suffix}"' in body
     assert 'href="http://test.ckan.net/api/3/action/package_show?id=obra-publica"' in body

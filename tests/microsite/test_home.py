@@ -129,7 +129,7 @@ def test_theme_is_spanish_with_identity_footer_and_skip_link(app):
     assert '<html lang="es"' in body
     assert 'class="sach-skip-link" href="#content">Saltar al contenido principal<' in body
     assert '<main id="content"' in body
-    footer = body.split('<footer')[1]
+    footer = body.split("<footer")[1]
     assert "Coordinación General de Transparencia" in footer
     assert "transparencia@sach.gob.mx" in footer
     assert "https://datos.gob.mx/libreusomx/" in footer

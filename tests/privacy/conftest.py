@@ -13,7 +13,6 @@ from ckan.tests import factories
 
 from tests.helpers import dataset_maker
 
-
 DATASET: dict[str, Any] = {
     "notes": "Padrón de beneficiarios del programa municipal.",
     "sector": "gobiernos-locales",

@@ -11,7 +11,8 @@ import http.server
 import ipaddress
 import socket
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 

@@ -11,7 +11,8 @@ import subprocess
 import sys
 import threading
 import zipfile
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 

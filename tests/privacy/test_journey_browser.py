@@ -17,7 +17,8 @@ import re
 import threading
 import urllib.error
 import urllib.request
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -130,7 +131,7 @@ def _login(browser: Any, base: str, user: dict[str, Any], width: int) -> tuple[A
 
 def _anonymous_get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=20) as res:  # noqa: S310 - local test server
+        with urllib.request.urlopen(url, timeout=20) as res:
             return res.status, res.read()
     except urllib.error.HTTPError as exc:
         return exc.code, b""

@@ -19,7 +19,6 @@ from ckan import model
 from ckan.tests import factories
 
 from ckanext.sach.privacy import model as pmodel
-
 from tests.helpers import PASSWORD, csrf_token, login
 
 from . import synthetic as s

@@ -74,5 +74,5 @@ def test_coverage_page(app, catalogue):
     assert '<svg class="sach-coverage-chart" role="img"' in page
     assert "Obligaciones cubiertas por dependencia" in page
     assert f"<strong>2</strong> de <strong>{N_2015}</strong>" in page
-    assert "<th scope=\"row\"><a href=\"/organization/tesoreria\">Tesorería Municipal</a></th><td>2</td><td>2</td>" in page
+    assert '<th scope="row"><a href="/organization/tesoreria">Tesorería Municipal</a></th><td>2</td><td>2</td>' in page
     assert "sach_obligation_coverage" in page  # link to the same figures as JSON

@@ -9,8 +9,9 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from tests.helpers import VALID_DATASET as VALID
 from tests.helpers import PASSWORD, csrf_token, login  # noqa: F401  (re-exported to the tests)
+from tests.helpers import VALID_DATASET as VALID
+
 
 @pytest.fixture
 def valid_dataset():

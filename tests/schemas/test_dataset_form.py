@@ -187,8 +187,9 @@ def test_officer_edits_through_the_form(app, dependencias, make_dataset):
 
 
 def test_dataset_page_with_optional_fields_empty(app, valid_dataset):
-    from .conftest import sysadmin_context
     from ckan.tests import factories
+
+    from .conftest import sysadmin_context
 
     org = factories.Organization()
     data = valid_dataset(name="minimo", owner_org=org["id"])

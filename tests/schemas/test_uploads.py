@@ -5,10 +5,10 @@ import io
 import json
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
-from werkzeug.datastructures import FileStorage
 
 from tests.helpers import VALID_DATASET, sysadmin_context
 

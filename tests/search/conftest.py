@@ -7,7 +7,8 @@ every kind of indexed field appears without depending on the site's scheming sch
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 

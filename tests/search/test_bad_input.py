@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ckan.model as model
-import sqlalchemy as sa
 from ckan.lib.search.common import SearchError
 from ckan.logic import ValidationError
 

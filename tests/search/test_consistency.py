@@ -9,14 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
-from ckan.common import config
 from ckan.cli.cli import ckan as ckan_cli
+from ckan.common import config
 from ckan.lib.search.common import SearchIndexError
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.sach.search.connection import PgSearchConnection
-
 from tests.search.conftest import PLUGINS
 
 pytestmark = [

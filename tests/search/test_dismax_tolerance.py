@@ -4,7 +4,6 @@ person meant (the words they typed). Fielded queries (Solr's standard parser) st
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import pytest

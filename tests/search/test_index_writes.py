@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from typing import Any
+
 import pytest
 import sqlalchemy as sa
 

@@ -9,7 +9,7 @@ from ckanext.sach.search import query
 
 pytestmark = pytest.mark.unit
 
-NOW = datetime.datetime(2024, 5, 17, 13, 45, 30, tzinfo=datetime.timezone.utc)
+NOW = datetime.datetime(2024, 5, 17, 13, 45, 30, tzinfo=datetime.UTC)
 
 
 @pytest.mark.parametrize(
@@ -21,10 +21,10 @@ NOW = datetime.datetime(2024, 5, 17, 13, 45, 30, tzinfo=datetime.timezone.utc)
         ("NOW/DAY", NOW.replace(hour=0, minute=0, second=0)),
         ("NOW/DAY+1DAY", NOW.replace(day=18, hour=0, minute=0, second=0)),
         ("NOW/MONTH-1MONTH", NOW.replace(month=4, day=1, hour=0, minute=0, second=0)),
-        ("2020-01-01T00:00:00Z", datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)),
+        ("2020-01-01T00:00:00Z", datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)),
         ("2020-01-31T00:00:00Z+1MONTH",
-         datetime.datetime(2020, 2, 29, tzinfo=datetime.timezone.utc)),
-        ("2021-06-01", datetime.datetime(2021, 6, 1, tzinfo=datetime.timezone.utc)),
+         datetime.datetime(2020, 2, 29, tzinfo=datetime.UTC)),
+        ("2021-06-01", datetime.datetime(2021, 6, 1, tzinfo=datetime.UTC)),
         ("ayer", None),
         ("NOW-1FORTNIGHT", None),
         ("NOW+", None),

@@ -13,7 +13,8 @@ import logging
 import os
 import socket
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -23,11 +24,9 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.sach.search import replica
-
 from tests.search.conftest import PLUGINS
 from tests.search.standby import Standby, pg_bindir
 from tests.search.test_cache import _sneak_in_a_document
-
 
 BINDIR = pg_bindir()
 

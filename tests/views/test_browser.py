@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -33,9 +34,10 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
+    from sqlalchemy import orm
+
     import ckan.plugins as plugins
     from ckan.tests.helpers import _get_test_app
-    from sqlalchemy import orm
 
     from ckanext.datastore.backend.postgres import get_write_engine
     from ckanext.datastore.tests import helpers as ds_helpers

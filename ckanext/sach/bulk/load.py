@@ -24,8 +24,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -195,7 +196,7 @@ class Loader:
                 items.append(self._unknown_kind(row))
         return items
 
-    def scan(self, rows: Iterator[Row]) -> "Scan":
+    def scan(self, rows: Iterator[Row]) -> Scan:
         """First pass over the file, keeping only names and row numbers: the number of items,
         where each URL name first appears and where it repeats, and whether every resource row
         sits in the block of its dataset (then the second pass can stream)."""
@@ -224,7 +225,7 @@ class Loader:
                 scan.total += 1
         return scan
 
-    def stream_items(self, rows: Iterator[Row], scan: "Scan") -> Iterator[Item]:
+    def stream_items(self, rows: Iterator[Row], scan: Scan) -> Iterator[Item]:
         """The items of the file as :meth:`items` makes them, one dataset block at a time."""
         if not scan.streamable:
             yield from self.items(list(rows))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import IO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 import ckan.plugins.toolkit as tk
 

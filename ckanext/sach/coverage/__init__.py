@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.sach import vocab
 
-__all__ = ["index_fields", "coverage"]
+__all__ = ["coverage", "index_fields"]
 
 SEP = "|"
 FACET_LIMIT = 100000

@@ -77,6 +77,7 @@ def check_before_load(resource_id: str) -> None:
 def submit_load(resource_id: str) -> None:
     """Submit a file to xloader if its format is one xloader loads (``ckanext.xloader.formats``)."""
     from ckan import model
+
     from ckanext.xloader.utils import XLoaderFormats
 
     from ckanext.sach.datastore import token

@@ -6,10 +6,10 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+
 from ckanext.xloader.interfaces import IXloader
 
 from . import dictionary, guard, status, token
-
 
 _submitting: contextvars.ContextVar[bool] = contextvars.ContextVar("sach_xloader_submitting", default=False)
 

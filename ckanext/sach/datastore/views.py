@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Blueprint
+
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
-from flask import Blueprint
 
 from . import guard, token
 

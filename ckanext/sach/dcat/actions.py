@@ -16,9 +16,17 @@ from ckan.types import Action, Context, DataDict
 from ckanext.sach.dcat import jobs, listing
 
 __all__ = [
-    "organization_create", "organization_update", "organization_delete", "organization_patch",
-    "group_create", "group_update", "group_delete", "group_patch",
-    "dcat_dataset_show", "dcat_catalog_show", "dcat_catalog_search"
+    "dcat_catalog_search",
+    "dcat_catalog_show",
+    "dcat_dataset_show",
+    "group_create",
+    "group_delete",
+    "group_patch",
+    "group_update",
+    "organization_create",
+    "organization_delete",
+    "organization_patch",
+    "organization_update"
 ]
 
 

@@ -6,9 +6,10 @@ import hashlib
 import json
 from typing import Any
 
+from sqlalchemy import text as sa_text
+
 import ckan.plugins.toolkit as tk
 from ckan import model
-from sqlalchemy import text as sa_text
 
 from ckanext.dcat.utils import catalog_uri
 

@@ -5,11 +5,12 @@ ckanext-dcat's routes are switched off (its blueprint would shadow ours), so its
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["dcat_get_endpoint", "dcat_endpoints_enabled"]
+__all__ = ["dcat_endpoints_enabled", "dcat_get_endpoint"]
 
 
 @tk.chained_helper

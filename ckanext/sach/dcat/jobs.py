@@ -23,7 +23,8 @@ Redis being down never fails the change that triggered them.
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 

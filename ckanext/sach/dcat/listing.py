@@ -13,7 +13,8 @@ import base64
 import binascii
 import datetime as dt
 import json
-from typing import Any, Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from sqlalchemy import text as sa_text
 from sqlalchemy.exc import ProgrammingError
@@ -155,7 +156,7 @@ def parse_since(value: str | None) -> dt.datetime | None:
         raise BadParameter(
             f"modified_since: fecha no válida {value!r}; use ISO 8601, p. ej. 2026-01-31 o 2026-01-31T12:00:00Z")
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
 
 

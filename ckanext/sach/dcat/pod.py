@@ -9,7 +9,8 @@ cached like the RDF fragments (field ``pod``) and the document is streamed.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 

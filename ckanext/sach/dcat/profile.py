@@ -35,7 +35,7 @@ from ckanext.sach.dcat import catalogue, orgs, terms
 from ckanext.sach.dcat.terms import DQV, ELI, OA, SACH
 from ckanext.sach.explore import api
 
-__all__ = ["SachDCATAPProfile", "describe", "datastore_service"]
+__all__ = ["SachDCATAPProfile", "datastore_service", "describe"]
 
 
 _VOCAB: Any = None

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any, Iterable, Iterator, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 
 import rdflib
 from rdflib import Literal, URIRef
@@ -120,7 +121,7 @@ class Serializer:
             return writer.header() + writer.serialize(g)
         return g.serialize(format=rdf_format)
 
-    def fragment(self, dataset_dict: dict[str, Any], fmt: str) -> "Fragment":
+    def fragment(self, dataset_dict: dict[str, Any], fmt: str) -> Fragment:
         """A dataset's serialisation without the document wrapper, and the shared
         nodes it refers to."""
         turtle_out = FORMATS[fmt][0] == "turtle"
@@ -150,7 +151,7 @@ class Fragment(NamedTuple):
         return json.dumps(self.shared, ensure_ascii=False) + "\n" + self.text
 
     @classmethod
-    def unpack(cls, value: str) -> "Fragment":
+    def unpack(cls, value: str) -> Fragment:
         head, _, text = value.partition("\n")
         shared = _HEADS.get(head)
         if shared is None:  # datasets share a few combinations: parse each once

@@ -16,7 +16,8 @@ descriptors of the shared nodes it would otherwise describe in the graph.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Literal
+from collections.abc import Iterator
+from typing import Any, Literal
 
 from rdflib import Graph
 from rdflib.store import Store

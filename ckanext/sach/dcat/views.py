@@ -18,7 +18,8 @@ import hashlib
 import json
 import math
 import re
-from typing import Any, Callable, Iterable, overload
+from collections.abc import Callable, Iterable
+from typing import Any, overload
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
@@ -67,7 +68,7 @@ def _http_date(value: None) -> None: ...
 def _http_date(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
-    return value.replace(microsecond=0, tzinfo=dt.timezone.utc)
+    return value.replace(microsecond=0, tzinfo=dt.UTC)
 
 
 def _conditional(etag: str, last_modified: dt.datetime | None,
@@ -138,7 +139,7 @@ class Body:
         if not self.stats.get("stale"):
             seen = cache.version_seen(self.version)
             if seen is not None:
-                extra.append(dt.datetime.fromtimestamp(seen, dt.timezone.utc).replace(tzinfo=None))
+                extra.append(dt.datetime.fromtimestamp(seen, dt.UTC).replace(tzinfo=None))
         return _latest(*values, *extra)
 
     def response(self, mimetype: str) -> Response:

@@ -9,7 +9,8 @@ demo data.
 from __future__ import annotations
 
 import random
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ckanext.sach import vocab
 

@@ -8,8 +8,16 @@ from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["DATASTORE_API_DOCS", "DUMP_FORMATS", "site_url", "endpoint", "search_url", "dump_url",
-           "dump_links", "is_loaded"]
+__all__ = [
+    "DATASTORE_API_DOCS",
+    "DUMP_FORMATS",
+    "dump_links",
+    "dump_url",
+    "endpoint",
+    "is_loaded",
+    "search_url",
+    "site_url",
+]
 
 DATASTORE_API_DOCS = "https://docs.ckan.org/en/2.11/maintaining/datastore.html#the-datastore-api"
 # (format parameter, label, media type); CSV/TSV/JSON/XML come from CKAN's own dump, XLSX from

@@ -15,7 +15,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-__all__ = ["NUMERIC_TYPES", "CHART_TYPES", "Chart", "columns", "numeric_columns", "fetch", "build"]
+__all__ = ["CHART_TYPES", "NUMERIC_TYPES", "Chart", "build", "columns", "fetch", "numeric_columns"]
 
 NUMERIC_TYPES = frozenset({"int", "int2", "int4", "int8", "numeric", "float4", "float8"})
 CHART_TYPES = ("bar", "line")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = ["MAX_BYTES", "MAX_POINTS", "GeoError", "Shapes", "read_file", "shapes"]
 

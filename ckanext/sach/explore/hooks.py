@@ -16,7 +16,6 @@ from ckan.types import Context
 
 from ckanext.sach.explore import api
 
-
 # Titles of the views CKAN creates, in the site's language: CKAN stores the plugin's default
 # title translated in the creating request, and a loader job has none (it would store "Table").
 VIEW_TITLES = {"datatables_view": "Tabla"}

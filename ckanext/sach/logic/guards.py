@@ -27,7 +27,8 @@ touches it:
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -36,10 +37,24 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Action, Context, DataDict
 
-__all__ = ["package_create", "package_update", "package_patch", "package_show", "package_delete",
-           "member_list", "tag_show", "organization_show", "group_show", "package_activity_list",
-           "organization_activity_list", "group_activity_list", "user_activity_list", "user_show",
-           "resource_show", "group_package_show"]
+__all__ = [
+    "group_activity_list",
+    "group_package_show",
+    "group_show",
+    "member_list",
+    "organization_activity_list",
+    "organization_show",
+    "package_activity_list",
+    "package_create",
+    "package_delete",
+    "package_patch",
+    "package_show",
+    "package_update",
+    "resource_show",
+    "tag_show",
+    "user_activity_list",
+    "user_show",
+]
 
 TITLE_MAX = 500
 URL_MAX_BYTES = 2000

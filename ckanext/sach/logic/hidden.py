@@ -23,7 +23,8 @@ sysadmins and ``ignore_auth`` calls see everything.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -35,11 +36,24 @@ from ckanext.sach.logic.auth import sees_group_users
 from ckanext.sach.search import labels as sach_labels
 
 __all__ = [
-    "tag_list", "tag_autocomplete", "tag_search", "tag_show", "member_list",
-    "organization_show", "group_show", "organization_list", "group_list",
-    "package_activity_list", "organization_activity_list", "group_activity_list",
-    "user_activity_list", "dashboard_activity_list", "recently_changed_packages_activity_list",
-    "activity_show", "activity_data_show", "activity_diff",
+    "activity_data_show",
+    "activity_diff",
+    "activity_show",
+    "dashboard_activity_list",
+    "group_activity_list",
+    "group_list",
+    "group_show",
+    "member_list",
+    "organization_activity_list",
+    "organization_list",
+    "organization_show",
+    "package_activity_list",
+    "recently_changed_packages_activity_list",
+    "tag_autocomplete",
+    "tag_list",
+    "tag_search",
+    "tag_show",
+    "user_activity_list",
 ]
 
 

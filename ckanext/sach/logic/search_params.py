@@ -19,7 +19,8 @@ cannot run with a 400 page in Spanish, never a 500.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, current_app, has_request_context, request
 from werkzeug.exceptions import BadRequest

@@ -14,7 +14,6 @@ import ckan.plugins.toolkit as tk
 from ckan.types import ErrorDict
 
 
-
 def _message() -> str:
     return tk._("Los archivos se suben recurso por recurso: cree el conjunto de datos y luego agregue "
                 "cada archivo con resource_create (campo «upload») o desde el formulario web.")

@@ -15,28 +15,29 @@ from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
+
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.sach import dates, vocab
 
 __all__ = [
+    "sach_dataset_checks",
+    "sach_email",
+    "sach_http_url",
+    "sach_image_url",
+    "sach_iso_date",
+    "sach_license",
+    "sach_mimetype",
+    "sach_not_future",
+    "sach_phone",
+    "sach_place",
     "sach_required",
+    "sach_resource_url",
+    "sach_size",
+    "sach_slug",
+    "sach_url_list",
     "sach_vocab",
     "sach_vocab_multiple",
-    "sach_iso_date",
-    "sach_not_future",
-    "sach_http_url",
-    "sach_url_list",
-    "sach_email",
-    "sach_phone",
-    "sach_slug",
-    "sach_place",
-    "sach_license",
-    "sach_resource_url",
-    "sach_image_url",
-    "sach_mimetype",
-    "sach_size",
-    "sach_dataset_checks",
 ]
 
 Invalid = tk.Invalid

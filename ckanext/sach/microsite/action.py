@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckan.logic import validate
 from ckan.types import Context, DataDict, Schema
@@ -18,10 +18,10 @@ from ckanext.sach.microsite.model import KINDS, STATUSES, Request
 from ckanext.sach.web.request import request
 
 __all__ = [
+    "sach_request_answer",
     "sach_request_create",
     "sach_request_list",
     "sach_request_show",
-    "sach_request_answer",
 ]
 
 MAX_TITLE = 200

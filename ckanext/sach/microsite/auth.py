@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.authz as authz
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.sach.microsite.model import Request
 
 __all__ = [
+    "sach_request_answer",
     "sach_request_create",
     "sach_request_list",
     "sach_request_show",
-    "sach_request_answer",
 ]
 
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["sach_content_lang", "sach_localized_text", "format_resource_items", "humanize_entity_type"]
+__all__ = ["format_resource_items", "humanize_entity_type", "sach_content_lang", "sach_localized_text"]
 
 
 def _page_lang() -> str:

@@ -5,8 +5,8 @@ import re
 from typing import Any
 from urllib.parse import urlparse
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 __all__ = [

@@ -20,8 +20,7 @@ from typing import Any
 
 from ckan import model
 
-from . import guard
-from . import helpers
+from . import guard, helpers
 from . import model as pmodel
 
 WAITING = ("pending", "error")

@@ -36,15 +36,15 @@ from . import guard
 from . import model as pmodel
 
 __all__ = [
+    "bulk_update_public",
+    "dataset_purge",
     "package_create",
     "package_update",
-    "bulk_update_public",
+    "sach_privacy_rescan",
     "sach_privacy_review_create",
     "sach_privacy_review_list",
-    "sach_privacy_scan_list",
-    "sach_privacy_rescan",
     "sach_privacy_review_queue",
-    "dataset_purge",
+    "sach_privacy_scan_list",
 ]
 
 #: detectors of identifiers (a column-name hint alone is not an identifier)
@@ -235,7 +235,7 @@ def sach_privacy_review_create(context: Context, data_dict: DataDict) -> dict[st
         patch = {"id": pkg.id, "personal_data": decision,
                  "personal_data_legal_basis": legal_basis if item and item.get("requires_legal_basis") else ""}
         # guard.SKIP_FLAG is this extension's own key, which CKAN's Context does not declare
-        patch_context = cast(Context, {"user": user.name, "ignore_auth": True, guard.SKIP_FLAG: True})
+        patch_context = cast("Context", {"user": user.name, "ignore_auth": True, guard.SKIP_FLAG: True})
         tk.get_action("package_patch")(patch_context, patch)
         model.Session.commit()
     except Exception:

@@ -28,8 +28,13 @@ from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.sach import config as sach_config
 
-__all__ = ["sach_privacy_review_create", "sach_privacy_review_list", "sach_privacy_rescan",
-           "sach_privacy_review_queue", "package_show"]
+__all__ = [
+    "package_show",
+    "sach_privacy_rescan",
+    "sach_privacy_review_create",
+    "sach_privacy_review_list",
+    "sach_privacy_review_queue",
+]
 
 ROLES = {"member": ("member", "editor", "admin"), "editor": ("editor", "admin"), "admin": ("admin",)}
 

@@ -42,15 +42,15 @@ from collections.abc import Iterator
 
 __all__ = [
     "DETECTORS",
-    "curp_check_digit",
-    "is_curp",
-    "is_rfc_persona",
-    "is_clave_elector",
-    "is_phone",
     "column_hint",
-    "is_money_or_id_column",
-    "is_phone_column",
+    "curp_check_digit",
     "find_in_text",
+    "is_clave_elector",
+    "is_curp",
+    "is_money_or_id_column",
+    "is_phone",
+    "is_phone_column",
+    "is_rfc_persona",
 ]
 
 DETECTORS = ("curp", "rfc", "clave_elector", "email", "phone", "column_name")
@@ -59,8 +59,7 @@ DETECTORS = ("curp", "rfc", "clave_elector", "email", "phone", "column_name")
 _CURP_ALPHABET = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
 _CURP_VALUE = {ch: i for i, ch in enumerate(_CURP_ALPHABET)}
 CURP_STATES = frozenset(
-    "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL OC PL QT QR SP SL SR "
-    "TC TS TL VZ YN ZS NE".split()
+    ["AS", "BC", "BS", "CC", "CL", "CM", "CS", "CH", "DF", "DG", "GT", "GR", "HG", "JC", "MC", "MN", "MS", "NT", "NL", "OC", "PL", "QT", "QR", "SP", "SL", "SR", "TC", "TS", "TL", "VZ", "YN", "ZS", "NE"]
 )
 _CURP_RE = re.compile(
     r"[A-ZÑ][AEIOUX][A-ZÑ]{2}\d{6}[HM][A-Z]{2}[B-DF-HJ-NP-TV-ZÑ]{3}[0-9A-Z]\d"
@@ -171,23 +170,10 @@ _HINTS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 }
 # Words that make the column describe an institution or a thing, not a person.
 _ENTITY_TOKENS = frozenset(
-    """dependencia dependencias programa programas proyecto proyectos obra obras empresa
-    empresas razon social institucion instituciones escuela escuelas plantel unidad area
-    oficina oficinas municipio municipios localidad localidades colonia colonias calle
-    calles junta juntas inspectoria establecimiento establecimientos comercial comercio
-    negocio archivo documento indicador indicadores evento eventos curso cursos actividad
-    tramite tramites servicio servicios partido organizacion asociacion sector tema
-    conjunto recurso fuente giro producto productos cargo puesto lugar sede parque
-    mercado hospital centro edificio inmueble predio vialidad ruta institucional oficial
-    dependencia_responsable responsable_area banco proveedor_moral moral titularidad
-    """.split()
+    ["dependencia", "dependencias", "programa", "programas", "proyecto", "proyectos", "obra", "obras", "empresa", "empresas", "razon", "social", "institucion", "instituciones", "escuela", "escuelas", "plantel", "unidad", "area", "oficina", "oficinas", "municipio", "municipios", "localidad", "localidades", "colonia", "colonias", "calle", "calles", "junta", "juntas", "inspectoria", "establecimiento", "establecimientos", "comercial", "comercio", "negocio", "archivo", "documento", "indicador", "indicadores", "evento", "eventos", "curso", "cursos", "actividad", "tramite", "tramites", "servicio", "servicios", "partido", "organizacion", "asociacion", "sector", "tema", "conjunto", "recurso", "fuente", "giro", "producto", "productos", "cargo", "puesto", "lugar", "sede", "parque", "mercado", "hospital", "centro", "edificio", "inmueble", "predio", "vialidad", "ruta", "institucional", "oficial", "dependencia_responsable", "responsable_area", "banco", "proveedor_moral", "moral", "titularidad"]
 )
 _MONEY_OR_ID_TOKENS = frozenset(
-    """monto montos importe importes total totales subtotal precio precios costo costos
-    presupuesto presupuestal pago pagos saldo iva cantidad valor ingreso ingresos egreso
-    egresos gasto gastos ejercido aprobado modificado devengado pagado recaudado asignado
-    sueldo salario remuneracion pesos mxn folio id clave numero num no contrato cuenta
-    partida codigo referencia expediente superficie poblacion habitantes""".split()
+    ["monto", "montos", "importe", "importes", "total", "totales", "subtotal", "precio", "precios", "costo", "costos", "presupuesto", "presupuestal", "pago", "pagos", "saldo", "iva", "cantidad", "valor", "ingreso", "ingresos", "egreso", "egresos", "gasto", "gastos", "ejercido", "aprobado", "modificado", "devengado", "pagado", "recaudado", "asignado", "sueldo", "salario", "remuneracion", "pesos", "mxn", "folio", "id", "clave", "numero", "num", "no", "contrato", "cuenta", "partida", "codigo", "referencia", "expediente", "superficie", "poblacion", "habitantes"]
 )
 
 

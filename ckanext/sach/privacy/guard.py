@@ -34,8 +34,8 @@ import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.plugins import plugin_loaded
 from ckan import model
+from ckan.plugins import plugin_loaded
 from ckan.types import Context, DataDict
 
 from ckanext.sach import config as sach_config

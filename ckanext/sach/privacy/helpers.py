@@ -22,7 +22,7 @@ from ckanext.sach import config as sach_config
 
 from . import model as pmodel
 
-__all__ = ["sach_privacy_state", "sach_privacy_state_of", "sach_privacy_reviewers", "sach_privacy_findings_text"]
+__all__ = ["sach_privacy_findings_text", "sach_privacy_reviewers", "sach_privacy_state", "sach_privacy_state_of"]
 
 DEFAULT_REVIEWERS = "Coordinación General de Transparencia"
 

@@ -30,8 +30,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 BLOCKING = ("findings", "incomplete")
 WAITING = ("pending", "error")

@@ -50,7 +50,7 @@ from typing import IO, Any
 
 from . import detectors as d
 
-__all__ = ["ScanResult", "Scanner", "scan_file", "scan_stream", "SUPPORTED_FORMATS", "normalise_format"]
+__all__ = ["SUPPORTED_FORMATS", "ScanResult", "Scanner", "normalise_format", "scan_file", "scan_stream"]
 
 SEP = "\x1f"
 RS = "\x1e"

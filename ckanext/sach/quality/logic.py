@@ -27,7 +27,7 @@ from ckanext.sach import dates
 
 from . import scoring
 
-__all__ = ["sach_quality", "sach_freshness_label", "sach_quality_missing_label"]
+__all__ = ["sach_freshness_label", "sach_quality", "sach_quality_missing_label"]
 
 FRESHNESS_LABELS = {
     "current": "Al día",

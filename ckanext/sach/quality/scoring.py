@@ -45,12 +45,12 @@ from ckanext.sach import dates
 __all__ = [
     "FRESHNESS_STATES",
     "completeness",
-    "resource_stars",
-    "openness",
-    "has_dictionary",
-    "parse_period",
     "due_dates",
     "freshness",
+    "has_dictionary",
+    "openness",
+    "parse_period",
+    "resource_stars",
     "summary",
 ]
 

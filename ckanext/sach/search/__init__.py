@@ -7,7 +7,8 @@ with Solr, or tests that enable another set of plugins) the original Solr functi
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins as p
 
@@ -47,7 +48,7 @@ def install() -> None:
     """Route ckan.lib.search to PostgreSQL while the plugin is loaded. Idempotent."""
     if _originals:
         return
-    import ckan.lib.search as search
+    from ckan.lib import search
 
     from ckanext.sach.search import cache, connection
 
@@ -67,7 +68,7 @@ def uninstall() -> None:
     """Restore CKAN's Solr functions (used by tests of the Solr path)."""
     if not _originals:
         return
-    import ckan.lib.search as search
+    from ckan.lib import search
     from ckan.lib.search import common, index, query
 
     for module in (common, index, query, search):

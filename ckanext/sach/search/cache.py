@@ -16,8 +16,8 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.redis import connect_to_redis
 
 from ckanext.sach.search import config as search_config

@@ -8,19 +8,18 @@ document are committed (or rolled back) in the same transaction.
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pysolr
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-import ckan.model as model
+from ckan import model
 from ckan.lib.search.common import SearchError, solr_datetime_decoder
 
-from ckanext.sach.search import cache
+from ckanext.sach.search import cache, document, replica
 from ckanext.sach.search import config as search_config
-from ckanext.sach.search import document
-from ckanext.sach.search import replica
 from ckanext.sach.search.query import QueryBuilder, QueryError
 
 log = logging.getLogger(__name__)
@@ -188,7 +187,7 @@ class PgSearchConnection:
 
     def delete(
         self,
-        id: str | list[str] | None = None,  # noqa: A002 - pysolr's signature
+        id: str | list[str] | None = None,
         q: str | None = None,
         commit: bool | None = None,
         **kwargs: Any,

@@ -11,8 +11,7 @@ import json
 import unicodedata
 from typing import Any
 
-from dateutil.parser import ParserError
-from dateutil.parser import isoparse
+from dateutil.parser import ParserError, isoparse
 
 # Solr `text` fields of CKAN's schema: analysed, matched word by word. Every other field is a
 # `string` (exact value). Prefixes cover the dynamic fields.
@@ -100,7 +99,7 @@ def parse_datetime(value: Any) -> datetime.datetime | None:
     except (ValueError, ParserError):
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        parsed = parsed.replace(tzinfo=datetime.UTC)
     return parsed
 
 
@@ -118,7 +117,7 @@ def solr_date(value: Any) -> Any:
     moment = parse_datetime(value)
     if moment is None:
         return value
-    moment = moment.astimezone(datetime.timezone.utc)
+    moment = moment.astimezone(datetime.UTC)
     millis = moment.microsecond // 1000
     fraction = f".{millis:03d}" if millis else ""
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"

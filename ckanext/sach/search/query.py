@@ -173,7 +173,7 @@ def min_should_match(spec: str, count: int) -> int:
 def parse_date(text: str, now: datetime.datetime | None = None) -> datetime.datetime | None:
     """Solr date or date math (`NOW`, `NOW-1DAY`, `NOW/DAY`, `2020-01-01T00:00:00Z+1MONTH`)."""
     text = text.strip().upper()
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.UTC)
     base: datetime.datetime | None
     if text.startswith("NOW"):
         base, math_part = now, text[3:]

@@ -20,8 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import ckan.logic as logic
-import ckan.model as model
+from ckan import logic, model
 from ckan.plugins import toolkit
 
 from ckanext.sach.search import schema

@@ -55,8 +55,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from flask import has_request_context
@@ -67,9 +68,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.sach.search import cache
+from ckanext.sach.search import cache, schema
 from ckanext.sach.search import config as search_config
-from ckanext.sach.search import schema
 
 log = logging.getLogger(__name__)
 

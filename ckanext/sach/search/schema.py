@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import Engine
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 import ckanext.sach.migration as _migration
 

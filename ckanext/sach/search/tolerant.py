@@ -19,7 +19,7 @@ syntax error. Fielded queries (``title:…``, Solr's standard parser) stay stric
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 OPERATOR_WORDS = frozenset(("AND", "OR", "NOT"))
 

@@ -12,15 +12,15 @@ from flask import Blueprint
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError as WTFValidationError
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.pagination import Page
 
-from ckanext.sach.web.request import request
 from ckanext.sach.microsite import content
 from ckanext.sach.microsite.action import RateLimited
 from ckanext.sach.microsite.auth import can_answer
 from ckanext.sach.microsite.i18n import keep_language, translated_licences
+from ckanext.sach.web.request import request
 
 blueprint = Blueprint("sach_microsite", __name__, url_prefix="/gobierno-abierto")
 # every redirect of the site (not only this blueprint's) keeps the page language

@@ -7,10 +7,10 @@ from typing import Any
 from ckanext.sach import vocab
 
 __all__ = [
+    "sach_facet_item_label",
     "sach_vocab_choices",
     "sach_vocab_label",
     "sach_vocab_labels",
-    "sach_facet_item_label",
     "sach_vocab_list",
 ]
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -108,7 +109,7 @@ class SachWebMiddleware:
                     disposition = "attachment" + disposition[len("inline"):]
                 elif not disposition.lower().startswith("attachment"):
                     filename = path.rstrip("/").rsplit("/", 1)[-1]
-                    safe = re.sub(r'[^A-Za-z0-9._-]', "_", filename) or "archivo"
+                    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "archivo"
                     disposition = f'attachment; filename="{safe}"'
                 out.append(("Content-Disposition", disposition))
         elif mtype == "text/html" and "content-security-policy" not in names:

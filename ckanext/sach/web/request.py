@@ -15,4 +15,4 @@ import ckan.plugins.toolkit as tk
 
 __all__ = ["request"]
 
-request = cast(flask.Request, tk.request)
+request = cast("flask.Request", tk.request)
