@@ -90,3 +90,33 @@ def test_sort_fields_reach_sql_only_as_parameters() -> None:
     assert "view_recent" not in builder.order_by("view_recent desc", "0")
     assert "view_recent" in builder.params.values()
     assert "d.title_sort DESC" in builder.order_by("title_string desc", "0")
+
+
+def test_queries_parse_alike_in_many_threads_at_once():
+    """gunicorn's threads parse at the same time: every one gets its own query's tree (PLY's
+    lexer is shared state; a parser without luqum's per-thread lexer mixes queries up)."""
+    import sys
+    import threading
+
+    texts = [f'title:"agua potable {i}" AND (tags:salud{i} OR res_format:CSV) -organization:dep{i} '
+             f"metadata_modified:[NOW-{i}DAY TO NOW]" for i in range(240)]
+    expected = [repr(query.parse.__wrapped__(text)) for text in texts]
+    wrong: list[int] = []
+
+    def parse_share(first: int) -> None:
+        for i in range(first, len(texts), 8):
+            if repr(query.parse.__wrapped__(texts[i])) != expected[i]:
+                wrong.append(i)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for _ in range(3):
+            threads = [threading.Thread(target=parse_share, args=(k,)) for k in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []

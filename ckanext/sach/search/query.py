@@ -1,7 +1,8 @@
 """Translate Solr/Lucene query syntax into parameterised SQL over `sach_search_doc`.
 
-The query text is parsed with luqum (a maintained Lucene-syntax parser); the tree is then walked
-into a SQL boolean expression. Field names, values and patterns always travel as bound
+The query text is parsed with luqum (a maintained Lucene-syntax parser; `luqum.thread.parse`, safe
+in every thread of a web worker); `QueryBuilder`, a luqum `TreeVisitor` with one method per node
+type, then walks the tree into a SQL boolean expression. Field names, values and patterns always travel as bound
 parameters: the only SQL text produced here comes from constants in this module.
 
 Semantics follow CKAN's Solr schema: `text` fields (title, notes, res_name, extras_*, …) match word
@@ -15,13 +16,12 @@ import functools
 import json
 import math
 import re
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from luqum import tree
-from luqum.parser import parser as _luqum_parser
+from luqum import thread, tree
+from luqum.visitor import TreeVisitor
 
 from ckan.lib.search.common import SearchError
 
@@ -67,8 +67,18 @@ SORT_MULTIVALUED = ("tags", "groups", "res_name", "res_description", "res_format
                     "res_type", "urls", "permission_labels")
 SORT_MULTIVALUED_PREFIXES = ("res_extras_", "vocab_")
 _SORT_FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-
-_parse_lock = threading.Lock()
+# A typed field's first value ({value}) as its type sorts.
+_SORT_CASTS = {
+    "number": "sach_search_to_numeric{value}",
+    "string": "{value}",
+    "date": "sach_search_to_timestamptz{value}",
+}
+# What a range compares, per kind of bounds, for values `e.v` of `QueryBuilder._values`.
+_RANGE_TARGETS = {
+    "date": "sach_search_to_timestamptz(e.v)",
+    "number": "sach_search_to_numeric(e.v)",
+    "string": 'e.v COLLATE "C"',
+}
 
 # Dismax: only quotes, +/-, parentheses, AND/OR/NOT and a trailing * keep a meaning; every other
 # Lucene special character (and the parser's `<`, `>` and `'`) is literal text.
@@ -97,28 +107,24 @@ class QueryError(SearchError):
 
 @functools.lru_cache(maxsize=4096)
 def parse(text: str) -> tree.Item:
+    """The luqum tree of a query (cached; the trees are only read, never changed)."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError("Search query is too long")
-    with _parse_lock:
-        try:
-            return _luqum_parser.parse(text)
-        except Exception as e:  # luqum/ply raise ParseError, ValueError, TypeError…
-            raise QueryError(f"Cannot parse search query {text!r}: {e}") from None
+    try:
+        return thread.parse(text)
+    # luqum's ParseError is a ValueError, as is int() of a fractional proximity (`"a b"~1.5`);
+    # Decimal() of a malformed fuzziness or boost raises decimal.InvalidOperation
+    except (ValueError, TypeError, ArithmeticError) as e:
+        raise QueryError(f"Cannot parse search query {text!r}: {e}") from None
 
 
 def escape_dismax(text: str) -> str:
     return "".join("\\" + c if c in _DISMAX_LITERAL else c for c in text)
 
 
-def unescape(text: str) -> str:
-    out = []
-    chars = iter(text)
-    for c in chars:
-        if c == "\\":
-            out.append(next(chars, ""))
-        else:
-            out.append(c)
-    return "".join(out)
+def _unescaped(text: str) -> str:
+    """A field name or a bound without its Lucene escapes, read as luqum reads a term's."""
+    return tree.Word(text).unescaped_value
 
 
 def _has_wildcard(raw: str) -> bool:
@@ -218,6 +224,28 @@ def _round_date(value: datetime.datetime, unit: str) -> datetime.datetime:
     return value.replace(microsecond=0, **changes)
 
 
+def _sort_kind(field: str) -> str | None:
+    """How a field of CKAN's Solr schema with a type sorts (None: not one of them)."""
+    if field in SORT_NUMERIC:
+        return "number"
+    if field in SORT_STRING:
+        return "string"
+    if field.endswith("_date") and field.replace("_", "").isalnum():
+        return "date"
+    return None
+
+
+def _range_kind(field: str, bounds: list[str]) -> str:
+    """Dates for the date fields; else numbers, dates or strings, as every given bound reads."""
+    if field in DATE_COLUMNS or field.endswith("_date"):
+        return "date"
+    if all(_number(b) is not None for b in bounds):
+        return "number"
+    if all(parse_date(b) is not None for b in bounds):
+        return "date"
+    return "string"
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text)
@@ -226,10 +254,11 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-class QueryBuilder:
+class QueryBuilder(TreeVisitor):
     """Builds one statement's WHERE clause, rank expression and ORDER BY, with its parameters."""
 
     def __init__(self, text_config: str, default_operator: str = "AND") -> None:
+        super().__init__()
         self.params: dict[str, Any] = {}
         self.cfg = f"CAST({self.param(text_config)} AS regconfig)"
         self.default_operator = "OR" if str(default_operator).upper() == "OR" else "AND"
@@ -343,14 +372,14 @@ class QueryBuilder:
             return rank if rank != "0" else "CAST(0 AS real)"
         if field in SORT_COLUMNS:
             return SORT_COLUMNS[field]
-        if field in SORT_NUMERIC:
-            return f"sach_search_to_numeric(d.fields -> {self.param(field)} ->> 0)"
-        if field in SORT_STRING:
-            return f"(d.fields -> {self.param(field)} ->> 0)"
-        if field.endswith("_date") and field.replace("_", "").isalnum():
-            return f"sach_search_to_timestamptz(d.fields -> {self.param(field)} ->> 0)"
-        # Solr's catch-all `*` dynamic field: any other field sorts as a single string (absent
-        # everywhere: every row ties, e.g. the `view_recent desc` of CKAN's home page).
+        kind = _sort_kind(field)
+        if kind is not None:
+            return _SORT_CASTS[kind].format(value=f"(d.fields -> {self.param(field)} ->> 0)")
+        return self._dynamic_sort_expression(field)
+
+    def _dynamic_sort_expression(self, field: str) -> str:
+        """Solr's catch-all `*` dynamic field: any other field sorts as a single string (absent
+        everywhere: every row ties, e.g. the `view_recent desc` of CKAN's home page)."""
         if not _SORT_FIELD_RE.fullmatch(field):
             raise QueryError(f"Unknown sort field: {field!r}")
         if field in SORT_MULTIVALUED or field.startswith(SORT_MULTIVALUED_PREFIXES):
@@ -359,7 +388,7 @@ class QueryBuilder:
             return f"(d.fields -> {self.param(field)} ->> 0)"
         return f"(d.doc ->> {self.param(field)})"
 
-    # -- tree walking ---------------------------------------------------------------------------
+    # -- parameter text -------------------------------------------------------------------------
     @staticmethod
     def _as_text(value: Any, name: str) -> str:
         if value is None:
@@ -373,71 +402,106 @@ class QueryBuilder:
         if self._clauses > MAX_CLAUSES:
             raise QueryError(f"Too many clauses in search query (maximum {MAX_CLAUSES})")
 
+    # -- tree walking: a luqum TreeVisitor, one method per node type ----------------------------
+    # Each visit_* method yields the SQL of its node, once; the context holds the field the node
+    # is read in ("field", None for the default text fields) and its nesting depth ("depth").
     def node(self, item: tree.Item, field: str | None, depth: int = 0) -> str:
+        """The SQL condition of a parsed query (or of one of its nodes) read in `field`."""
+        return self._sql(item, {"field": field, "depth": depth})
+
+    def _sql(self, item: tree.Item, context: dict[str, Any]) -> str:
+        depth = context["depth"]
         if depth > MAX_DEPTH:
             raise QueryError("Search query is nested too deeply")
-        depth += 1
-        if isinstance(item, tree.SearchField):
-            name = unescape(item.name)
-            if name == "*" and isinstance(item.expr, tree.Word) and item.expr.value == "*":
-                return "TRUE"
-            return self.node(item.expr, None if name == "*" else name, depth)
-        if isinstance(item, (tree.Group, tree.FieldGroup)):
-            return self.node(item.expr, field, depth)
-        if isinstance(item, tree.Boost):
-            return self.node(item.expr, field, depth)
-        if isinstance(item, tree.Plus):
-            return self.node(item.a, field, depth)
-        if isinstance(item, (tree.Prohibit, tree.Not)):
-            self._negated += 1
-            try:
-                return f"NOT ({self.node(item.a, field, depth)})"
-            finally:
-                self._negated -= 1
-        if isinstance(item, tree.AndOperation):
-            return self._boolean(item.children, "AND", field, depth)
-        if isinstance(item, tree.OrOperation):
-            return self._boolean(item.children, "OR", field, depth)
-        if isinstance(item, tree.UnknownOperation):
-            return self._boolean(item.children, self.default_operator, field, depth)
-        if isinstance(item, tree.Fuzzy):
-            return self.node(item.term, field, depth)
-        if isinstance(item, tree.Proximity):
-            return self.node(item.term, field, depth)
-        if isinstance(item, tree.Word):
-            self._count()
-            return self.word(field, item.value)
-        if isinstance(item, tree.Phrase):
-            self._count()
-            return self.phrase(field, unescape(item.value[1:-1]))
-        if isinstance(item, tree.Range):
-            self._count()
-            return self.range(field, item.low, item.high, item.include_low, item.include_high)
-        if isinstance(item, tree.From):
-            self._count()
-            return self.range(field, item.a, None, item.include, True)
-        if isinstance(item, tree.To):
-            self._count()
-            return self.range(field, None, item.a, True, item.include)
-        if isinstance(item, tree.Regex):
-            raise QueryError("Regular expressions are not supported in search queries")
-        raise QueryError(f"Unsupported search syntax: {item}")
+        (sql,) = self.visit_iter(item, {**context, "depth": depth + 1})
+        return sql
 
-    def _split(self, children: Any, operator: str, field: str | None, depth: int):
+    def _negated_sql(self, item: tree.Item, context: dict[str, Any]) -> str:
+        """The SQL of `item` under a NOT: its words do not count for relevance."""
+        self._negated += 1
+        try:
+            return self._sql(item, context)
+        finally:
+            self._negated -= 1
+
+    def generic_visit(self, node: tree.Item, context: dict[str, Any]) -> Iterator[str]:
+        raise QueryError(f"Unsupported search syntax: {node}")
+
+    def visit_search_field(self, node: tree.SearchField, context: dict[str, Any]) -> Iterator[str]:
+        name = _unescaped(node.name)
+        if name == "*" and isinstance(node.expr, tree.Word) and node.expr.value == "*":
+            yield "TRUE"
+        else:
+            yield self._sql(node.expr, {**context, "field": None if name == "*" else name})
+
+    def visit_base_group(self, node: tree.BaseGroup, context: dict[str, Any]) -> Iterator[str]:
+        """`(a b)` and `field:(a b)` (a FieldGroup: its field is already in the context)."""
+        yield self._sql(node.expr, context)
+
+    def visit_boost(self, node: tree.Boost, context: dict[str, Any]) -> Iterator[str]:
+        yield self._sql(node.expr, context)
+
+    def visit_base_approx(self, node: tree.BaseApprox, context: dict[str, Any]) -> Iterator[str]:
+        """Fuzzy words (`word~`) and proximity phrases (`"a b"~3`) match as the plain term."""
+        yield self._sql(node.term, context)
+
+    def visit_plus(self, node: tree.Plus, context: dict[str, Any]) -> Iterator[str]:
+        yield self._sql(node.a, context)
+
+    def visit_prohibit(self, node: tree.Prohibit | tree.Not, context: dict[str, Any]) -> Iterator[str]:
+        yield f"NOT ({self._negated_sql(node.a, context)})"
+
+    visit_not = visit_prohibit
+
+    def visit_and_operation(self, node: tree.AndOperation, context: dict[str, Any]) -> Iterator[str]:
+        yield self._combine(*self._split(node.children, "AND", context))
+
+    def visit_or_operation(self, node: tree.OrOperation, context: dict[str, Any]) -> Iterator[str]:
+        yield self._combine(*self._split(node.children, "OR", context))
+
+    def visit_unknown_operation(self, node: tree.UnknownOperation, context: dict[str, Any]) -> Iterator[str]:
+        """Terms side by side: `q.op` (the default operator) joins them."""
+        yield self._combine(*self._split(node.children, self.default_operator, context))
+
+    def visit_word(self, node: tree.Word, context: dict[str, Any]) -> Iterator[str]:
+        self._count()
+        yield self.word(context["field"], node)
+
+    def visit_phrase(self, node: tree.Phrase, context: dict[str, Any]) -> Iterator[str]:
+        self._count()
+        yield self.phrase(context["field"], node.unescaped_value[1:-1])
+
+    def visit_range(self, node: tree.Range, context: dict[str, Any]) -> Iterator[str]:
+        self._count()
+        yield self.range(context["field"], node.low, node.high, node.include_low, node.include_high)
+
+    def visit_from(self, node: tree.From, context: dict[str, Any]) -> Iterator[str]:
+        """`>a`, `>=a`."""
+        self._count()
+        yield self.range(context["field"], node.a, None, node.include, True)
+
+    def visit_to(self, node: tree.To, context: dict[str, Any]) -> Iterator[str]:
+        """`<a`, `<=a`."""
+        self._count()
+        yield self.range(context["field"], None, node.a, True, node.include)
+
+    def visit_regex(self, node: tree.Regex, context: dict[str, Any]) -> Iterator[str]:
+        raise QueryError("Regular expressions are not supported in search queries")
+
+    def _split(self, children: Any, operator: str,
+               context: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
+        """The clauses of a boolean node as (must, should, must_not) SQL conditions: `+a`, plain
+        terms (must under AND, should under OR) and `-a`/`NOT a`."""
         must, should, must_not = [], [], []
         for child in children:
             if isinstance(child, tree.Plus):
-                must.append(self.node(child.a, field, depth))
+                must.append(self._sql(child.a, context))
             elif isinstance(child, (tree.Prohibit, tree.Not)):
-                self._negated += 1
-                try:
-                    must_not.append(self.node(child.a, field, depth))
-                finally:
-                    self._negated -= 1
+                must_not.append(self._negated_sql(child.a, context))
             elif operator == "AND":
-                must.append(self.node(child, field, depth))
+                must.append(self._sql(child, context))
             else:
-                should.append(self.node(child, field, depth))
+                should.append(self._sql(child, context))
         return must, should, must_not
 
     @staticmethod
@@ -449,13 +513,10 @@ class QueryBuilder:
             parts.append("NOT (" + " OR ".join(f"({n})" for n in must_not) + ")")
         return " AND ".join(parts) if parts else "TRUE"
 
-    def _boolean(self, children: Any, operator: str, field: str | None, depth: int) -> str:
-        return self._combine(*self._split(children, operator, field, depth))
-
     def _dismax(self, item: tree.Item, mm: str | None) -> str:
         if not isinstance(item, tree.UnknownOperation):
             return self.node(item, None)
-        must, optional, must_not = self._split(item.children, "OR", None, 0)
+        must, optional, must_not = self._split(item.children, "OR", {"field": None, "depth": 0})
         if optional:
             required = min_should_match(mm if mm is not None else "100%", len(optional))
             if required >= len(optional):
@@ -480,7 +541,7 @@ class QueryBuilder:
                 continue
             if not isinstance(child, tree.Word) or _has_wildcard(child.value):
                 return None
-            value = unescape(child.value)
+            value = child.unescaped_value
             if value == "*" or not any(c.isalnum() for c in value):
                 return None
             words.append(value)
@@ -505,7 +566,7 @@ class QueryBuilder:
         # conditions have narrowed the rows.
         name = self.param(field)
         body = (
-            "(SELECT string_agg(e.v, ' ') FROM jsonb_array_elements_text(CASE jsonb_typeof("
+            "(SELECT string_agg(e.v, ' ') FROM jsonb_array_elements_text(CASE jsonb_typeof("  # noqa: S608 -- the field name is a bound parameter
             f"d.doc -> {name}) WHEN 'array' THEN d.doc -> {name} "
             f"ELSE jsonb_build_array(d.doc -> {name}) END) AS e(v))"
         )
@@ -537,24 +598,23 @@ class QueryBuilder:
         lexemes[-1] += ":*"
         return f"to_tsquery('simple', sach_unaccent({self.param(' & '.join(lexemes))}))"
 
-    def word(self, field: str | None, raw: str) -> str:
+    def word(self, field: str | None, term: tree.Word) -> str:
+        raw = term.value
         if field in NGRAM_COLUMNS:
-            return self.ngram(field, unescape(raw).replace("*", " ").replace("?", " "))
+            return self.ngram(field, term.unescaped_value.replace("*", " ").replace("?", " "))
         is_text = field is None or document.is_text_field(field)
         if raw == "*":
             if field is None or field == "text":
                 return "TRUE"
             return self._exists(field)
         if is_text:
-            if _has_wildcard(raw):
-                tsquery = self._prefix_tsquery(raw)
-            else:
-                tsquery = self._word_tsquery(unescape(raw))
+            tsquery = (self._prefix_tsquery(raw) if _has_wildcard(raw)
+                       else self._word_tsquery(term.unescaped_value))
             return "TRUE" if tsquery is None else self._text_match(field, tsquery)
         assert field is not None
         if _has_wildcard(raw):
             return self._string_like(field, raw)
-        return self.exact(field, unescape(raw))
+        return self.exact(field, term.unescaped_value)
 
     def phrase(self, field: str | None, value: str) -> str:
         if field in NGRAM_COLUMNS:
@@ -598,10 +658,15 @@ class QueryBuilder:
             f"ELSE jsonb_build_array(d.doc -> {name}) END) AS e(v)"
         )
 
+    @staticmethod
+    def _any_value(values: str, condition: str) -> str:
+        """True when one of the `values` (a FROM item of `_values`) meets `condition`."""
+        return f"EXISTS (SELECT 1 FROM {values} WHERE {condition})"  # noqa: S608 -- both arguments are SQL built here from constants and bound parameters
+
     def _exists(self, field: str) -> str:
         if field in DATE_COLUMNS:
             return f"{DATE_COLUMNS[field]} IS NOT NULL"
-        return f"EXISTS (SELECT 1 FROM {self._values(field)} WHERE e.v IS NOT NULL)"
+        return self._any_value(self._values(field), "e.v IS NOT NULL")
 
     def exact(self, field: str, value: str) -> str:
         if field in DATE_COLUMNS:
@@ -615,7 +680,8 @@ class QueryBuilder:
             return f"d.{field} @> ARRAY[CAST({self.param(value)} AS text)]"
         if document.in_fields(field):
             return f"d.fields @> CAST({self.param(json.dumps({field: [value]}))} AS jsonb)"
-        return f"EXISTS (SELECT 1 FROM {self._values(field)} WHERE e.v = {self.param(value)})"
+        values = self._values(field)
+        return self._any_value(values, f"e.v = {self.param(value)}")
 
     def _string_like(self, field: str, raw: str) -> str:
         pattern = []
@@ -634,10 +700,8 @@ class QueryBuilder:
                 pattern.append("\\" + c)
             else:
                 pattern.append(c)
-        return (
-            f"EXISTS (SELECT 1 FROM {self._values(field)} "
-            f"WHERE e.v LIKE {self.param(''.join(pattern))})"
-        )
+        values = self._values(field)
+        return self._any_value(values, f"e.v LIKE {self.param(''.join(pattern))}")
 
     def range(
         self,
@@ -652,44 +716,32 @@ class QueryBuilder:
         bounds = [self._bound(low), self._bound(high)]
         if bounds == [None, None]:
             return self._exists(field)
-        present = [b for b in bounds if b is not None]
-        if field in DATE_COLUMNS or field.endswith("_date"):
-            kind = "date"
-        elif all(_number(b) is not None for b in present):
-            kind = "number"
-        elif all(parse_date(b) is not None for b in present):
-            kind = "date"
-        else:
-            kind = "string"
+        kind = _range_kind(field, [b for b in bounds if b is not None])
         converters: dict[str, Callable[[str], Any]] = {"date": parse_date, "number": _number,
                                                       "string": lambda b: b}
         convert = converters[kind]
         values = [convert(b) if b is not None else None for b in bounds]
-        if any(v is None for v, b in zip(values, bounds) if b is not None):
+        if any(v is None for v, b in zip(values, bounds, strict=True) if b is not None):
             raise QueryError(f"Invalid {kind} range for {field}")
-        if field in DATE_COLUMNS and kind == "date":
-            target = DATE_COLUMNS[field]
-        elif kind == "date":
-            target = "sach_search_to_timestamptz(e.v)"
-        elif kind == "number":
-            target = "sach_search_to_numeric(e.v)"
-        else:
-            target = 'e.v COLLATE "C"'
+        # the date columns (always of kind "date") are compared directly, on their index
+        on_column = field in DATE_COLUMNS
+        target = DATE_COLUMNS[field] if on_column else _RANGE_TARGETS[kind]
         conditions = []
         if values[0] is not None:
             conditions.append(f"{target} {'>=' if include_low else '>'} {self.param(values[0])}")
         if values[1] is not None:
             conditions.append(f"{target} {'<=' if include_high else '<'} {self.param(values[1])}")
         condition = " AND ".join(conditions)
-        if field in DATE_COLUMNS and kind == "date":
+        if on_column:
             return condition
-        return f"EXISTS (SELECT 1 FROM {self._values(field)} WHERE {condition})"
+        return self._any_value(self._values(field), condition)
 
     @staticmethod
     def _bound(item: tree.Item | None) -> str | None:
         if item is None:
             return None
         if isinstance(item, tree.Phrase):
-            return unescape(item.value[1:-1])
-        value = unescape(getattr(item, "value", str(item)))
+            return item.unescaped_value[1:-1]
+        # a word, or a negative number (`[-5 TO 5]`: a Prohibit of its digits)
+        value = item.unescaped_value if isinstance(item, tree.Term) else _unescaped(str(item))
         return None if value == "*" else value
