@@ -100,14 +100,14 @@ class SachPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPermissionLabels (drafts: creator only; deleted: nobody but sysadmins)
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
-        from ckanext.sach.search import labels
+        from ckanext.sach.logic import permission_labels
 
-        return labels.get_dataset_labels(dataset_obj)
+        return permission_labels.get_dataset_labels(dataset_obj)
 
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
-        from ckanext.sach.search import labels
+        from ckanext.sach.logic import permission_labels
 
-        return labels.get_user_dataset_labels(user_obj)
+        return permission_labels.get_user_dataset_labels(user_obj)
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:

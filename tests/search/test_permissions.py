@@ -10,7 +10,7 @@ from ckan.tests import factories
 
 from tests.search.conftest import names, search
 
-# The `sach` plugin supplies the permission labels (ckanext/sach/search/labels.py).
+# The `sach` plugin supplies the permission labels (ckanext/sach/logic/permission_labels.py).
 CATALOGUE_PLUGINS = "sach_pgsearch dcat sach"
 PUBLIC_WITH_WORD = {"presupuesto-egresos-2023", "consultas-dif", "padron-proveedores"}
 PRIVATE = "nomina-privada"

@@ -1,7 +1,7 @@
 """Hidden datasets stay hidden on CKAN's own endpoints.
 
 Private, draft and deleted datasets are kept out of search by permission
-labels (:mod:`ckanext.sach.search.labels`), but several core actions read the
+labels (:mod:`ckanext.sach.logic.permission_labels`), but several core actions read the
 database directly. Chained here:
 
 - ``tag_list``, ``tag_autocomplete``, ``tag_search``, ``tag_show``: only tags
@@ -32,8 +32,8 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import Action, Context, DataDict
 
+from ckanext.sach.logic import permission_labels as sach_labels
 from ckanext.sach.logic.auth import sees_group_users
-from ckanext.sach.search import labels as sach_labels
 
 __all__ = [
     "activity_data_show",

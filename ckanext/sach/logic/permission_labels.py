@@ -4,13 +4,16 @@ CKAN's defaults let every member of the owning organization find its drafts and 
 `include_deleted`) its deleted datasets. Here a draft is findable only by its creator and a deleted
 dataset by nobody but sysadmins (who search without labels). Public and private datasets and
 collaborators keep CKAN's rules. The labels are computed while indexing, so they hold for Solr and
-for the PostgreSQL backend alike.
+for the PostgreSQL backend alike: authorization, not a part of either engine. The `sach` plugin
+answers CKAN's `IPermissionLabels` with these two functions.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from ckan.lib.plugins import DefaultPermissionLabels
+
+__all__ = ["get_dataset_labels", "get_user_dataset_labels"]
 
 
 class SachPermissionLabels(DefaultPermissionLabels):
