@@ -22,8 +22,8 @@ import subprocess
 import sys
 import time
 import uuid
-import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -46,15 +46,18 @@ CKAN_DOCKERFILE = ROOT / "docker" / "ckan" / "Dockerfile"
 SOLR_DOCKERFILE = ROOT / "docker" / "solr" / "Dockerfile"
 PATCH_SCRIPT = ROOT / "docker" / "solr" / "spanish_schema.py"
 PG_INIT = ROOT / "docker" / "postgres" / "initdb" / "10-ckan-database.sh"
+PG_REPLICATION_INIT = ROOT / "docker" / "postgres" / "initdb" / "30-replication.sh"
+REPLICA_ENTRY = ROOT / "docker" / "postgres" / "replica" / "sach-replica.sh"
 START = ROOT / "docker" / "ckan" / "sach-start.sh"
 GUNICORN_CONF = ROOT / "scripts" / "gunicorn.conf.py"
 INI_EXAMPLE = ROOT / "ckan.ini.example"
 
 CKAN_SERVICES = ("ckan", "worker")
-SERVICES = {"ckan", "worker", "db", "redis", "solr"}
+SERVICES = {"ckan", "worker", "db", "db-replica", "redis", "solr"}
 # services started only with `--profile NAME` / COMPOSE_PROFILES
-PROFILES = {"solr": ["solr"]}
-VOLUMES = {"pg_data": "db", "solr_data": "solr", "ckan_storage": "ckan", "redis_data": "redis"}
+PROFILES = {"solr": ["solr"], "db-replica": ["replica"]}
+VOLUMES = {"pg_data": "db", "pg_replica_data": "db-replica", "solr_data": "solr", "ckan_storage": "ckan",
+           "redis_data": "redis"}
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?+])?(?P<arg>[^}]*)\}")
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_KEY", re.I)
 
@@ -76,8 +79,8 @@ def ckan_env(compose) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def env_example() -> dict[str, str]:
     values = {}
-    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
+    for raw in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
         key, sep, value = line.partition("=")
@@ -96,8 +99,9 @@ def declared_options() -> set[str]:
     dcat_dir = Path(ckanext.dcat.__file__).parent
     sach_dir = Path(ckanext.sach.__file__).parent
     datastore_dir = Path(ckanext.datastore.__file__).parent
-    files = (sorted(dcat_dir.glob("config_declaration*.yml")) + [datastore_dir / "config_declaration.yaml"]
-             + [sach_dir / "config_declaration.yaml"])
+    # ckanext-sach: the sach plugin's declarations and sach_pgsearch's (search/)
+    files = [*sorted(dcat_dir.glob("config_declaration*.yml")), datastore_dir / "config_declaration.yaml",
+             sach_dir / "config_declaration.yaml", sach_dir / "search" / "config_declaration.yaml"]
     assert len(files) >= 2, files
     for path in files:
         decl.load_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -180,6 +184,8 @@ def test_services_images_and_builds(compose):
     assert services["solr"]["build"]["context"] == "./docker/solr"
     assert (ROOT / "docker" / "solr" / services["solr"]["build"]["dockerfile"]) == SOLR_DOCKERFILE
     assert services["db"]["image"] == "postgres:15"
+    # a physical replica runs the primary's major version
+    assert services["db-replica"]["image"] == services["db"]["image"]
     assert re.fullmatch(r"redis:\d+(\.\d+)*", services["redis"]["image"])
     for service in services.values():
         assert service.get("restart") == "unless-stopped"
@@ -235,6 +241,8 @@ def test_every_service_has_a_meaningful_healthcheck(compose):
             assert key in health, f"{name} healthcheck lacks {key}"
         checks[name] = " ".join(health["test"][1:])
     assert "pg_isready" in checks["db"]
+    # a replica is healthy only as a standby (not a promoted or freshly initialised cluster)
+    assert "pg_isready" in checks["db-replica"] and "pg_is_in_recovery()" in checks["db-replica"]
     assert "redis-cli" in checks["redis"] and "ping" in checks["redis"]
     assert "/solr/ckan/admin/ping" in checks["solr"]
     assert "/api/3/action/status_show" in checks["ckan"] and "--fail" in checks["ckan"]
@@ -263,6 +271,7 @@ def test_named_volumes_declared_used_and_mounted_where_data_lives(compose, ckan_
     assert set(used) == declared
     targets = {vol: next(iter(paths)) for vol, paths in used.items()}
     assert targets["pg_data"] == "/var/lib/postgresql/data"
+    assert targets["pg_replica_data"] == "/var/lib/postgresql/data"
     assert targets["solr_data"] == "/var/solr"
     assert targets["redis_data"] == "/data"
     # uploads live where CKAN is told they live, for the web service and the worker
@@ -285,7 +294,7 @@ def test_only_ckan_publishes_a_port_and_on_loopback_by_default(compose, env_exam
         assert "network_mode" not in service, name
     # databases and index sit on an internal network only
     assert compose["networks"]["backend"]["internal"] is True
-    for name in ("db", "redis", "solr"):
+    for name in ("db", "db-replica", "redis", "solr"):
         assert compose["services"][name]["networks"] == ["backend"], name
 
 
@@ -293,7 +302,7 @@ def test_only_ckan_publishes_a_port_and_on_loopback_by_default(compose, env_exam
 def test_depends_on_waits_for_healthy_services(compose):
     services = compose["services"]
     # nothing depends on a service of an opt-in profile (compose refuses to start it otherwise)
-    expected = {"ckan": {"db", "redis"}, "worker": {"ckan", "redis"}}
+    expected = {"ckan": {"db", "redis"}, "worker": {"ckan", "redis"}, "db-replica": {"db"}}
     for name, service in services.items():
         deps = service.get("depends_on", {})
         assert set(deps) == expected.get(name, set()), name
@@ -308,8 +317,8 @@ def test_depends_on_waits_for_healthy_services(compose):
 @pytest.mark.unit
 def test_no_secret_is_written_in_the_compose_file(compose):
     for name, service in compose["services"].items():
-        for var, value in (service.get("environment") or {}).items():
-            value = str(value)
+        for var, raw in (service.get("environment") or {}).items():
+            value = str(raw)
             if SECRET_NAME.search(var):
                 match = re.fullmatch(r"(string:)?\$\{(\w+):\?[^}]+\}", value)
                 assert match, f"{name}.{var} must come from .env as a required ${{VAR:?}}"
@@ -325,7 +334,7 @@ def test_no_secret_is_written_in_the_compose_file(compose):
 def test_env_example_holds_no_secret_values(env_example):
     secrets_ = {k: v for k, v in env_example.items() if SECRET_NAME.search(k)}
     assert set(secrets_) >= {"SACH_SECRET_KEY", "SACH_JWT_SECRET", "SACH_DB_PASSWORD",
-                             "SACH_POSTGRES_PASSWORD", "SACH_REDIS_PASSWORD"}
+                             "SACH_POSTGRES_PASSWORD", "SACH_REDIS_PASSWORD", "SACH_REPLICATION_PASSWORD"}
     assert all(v == "" for v in secrets_.values()), secrets_
 
 
@@ -435,6 +444,54 @@ def test_production_plugins_are_the_embedded_ones_searching_on_postgresql(ckan_e
 
 
 @pytest.mark.unit
+def test_options_the_entry_point_sets_are_declared(declared_options):
+    """sach-start.sh sets some CKAN options itself (the replicas' URLs): each one is declared."""
+    exported = set(re.findall(r"^\s*export ((?:CKAN|CKANEXT)__\w+)", START.read_text(encoding="utf-8"), re.M))
+    assert "CKANEXT__SACH__SEARCH__REPLICA_URLS" in exported
+    for var in exported - {"CKAN__PLUGINS"}:
+        option = envvar_to_option(var, declared_options)
+        assert option in declared_options, f"sach-start.sh sets {var} -> {option!r}, which no plugin declares"
+    assert envvar_to_option("CKANEXT__SACH__SEARCH__REPLICA_URLS", declared_options) == \
+        "ckanext.sach.search.replica_urls"
+
+
+@pytest.mark.unit
+def test_replica_profile_is_a_standby_of_db(compose, ckan_env, env_example):
+    """The "replica" profile: a hot standby of db that CKAN reads through, never depends on."""
+    services = compose["services"]
+    db, replica = services["db"], services["db-replica"]
+    assert replica["profiles"] == ["replica"]
+    # the same replication role and password on both sides (the primary makes it at init)
+    for var in ("SACH_REPLICATION_USER", "SACH_REPLICATION_PASSWORD"):
+        assert replica["environment"][var] == db["environment"][var], var
+    assert replica["environment"]["SACH_PRIMARY_HOST"] == "db"
+    assert re.fullmatch(r"[a-z0-9_]{1,63}", replica["environment"]["SACH_REPLICATION_SLOT"])
+    # its entry point is the mounted script, which then runs the postgres image's own
+    mount = [m for m in replica["volumes"] if m.startswith("./")]
+    assert mount == ["./docker/postgres/replica:/sach-replica:ro"]
+    assert replica["entrypoint"] == ["sh", "/sach-replica/sach-replica.sh"]
+    assert (ROOT / "docker" / "postgres" / "replica" / "sach-replica.sh") == REPLICA_ENTRY
+    assert os.access(REPLICA_ENTRY, os.X_OK)
+    assert replica["command"][:2] == ["docker-entrypoint.sh", "postgres"]
+
+    def setting(command: list[str], name: str) -> str | None:
+        pairs = [command[i + 1] for i, arg in enumerate(command[:-1]) if arg == "-c"]
+        return next((p.split("=", 1)[1] for p in pairs if p.startswith(name + "=")), None)
+
+    # a hot standby refuses to start with fewer connections than its primary
+    assert int(setting(replica["command"], "max_connections")) >= int(setting(db["command"], "max_connections"))
+    assert setting(db["command"], "max_slot_wal_keep_size"), "an abandoned slot would keep WAL forever"
+    # CKAN: no replica unless asked (SACH_SEARCH_REPLICAS empty), and the README's value names the service
+    assert ckan_env["SACH_SEARCH_REPLICAS"] == "${SACH_SEARCH_REPLICAS:-}"
+    assert env_example["SACH_SEARCH_REPLICAS"] == ""
+    assert "SACH_SEARCH_REPLICAS=db-replica" in COMPOSE.read_text(encoding="utf-8")
+    assert "SACH_SEARCH_REPLICAS=db-replica" in (ROOT / "README.md").read_text(encoding="utf-8")
+    # the primary mounts the script that makes the replication role
+    assert os.access(PG_REPLICATION_INIT, os.X_OK)
+    assert PG_REPLICATION_INIT.parent == PG_INIT.parent
+
+
+@pytest.mark.unit
 def test_catalogue_options_match_ckan_ini_example(ckan_env, declared_options, env_example):
     """Same scheming, DCAT and site options as the embedded set-up."""
     production = {}
@@ -510,10 +567,10 @@ def run_patch(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60)
 
 
-def chains(schema_text: str, field_type: str = "text") -> dict[str, list[ET.Element]]:
-    root = ET.fromstring(schema_text.encode("utf-8"))
+def chains(schema_text: str, field_type: str = "text") -> dict[str, list[ElementTree.Element]]:
+    root = ElementTree.fromstring(schema_text.encode("utf-8"))
     [ftype] = [f for f in root.iter("fieldType") if f.get("name") == field_type]
-    return {a.get("type", "all"): [c for c in a] for a in ftype.iter("analyzer")}
+    return {a.get("type", "all"): list(a) for a in ftype.iter("analyzer")}
 
 
 def assert_spanish(schema_text: str) -> None:
@@ -561,7 +618,7 @@ def test_patch_is_idempotent(tmp_path):
     assert once.count("ckanext-sach: Spanish analysis") == 1
 
 
-@pytest.mark.parametrize("broken, message", [
+@pytest.mark.parametrize(("broken", "message"), [
     (SAMPLE_SCHEMA.replace('name="text" ', 'name="texto" '), 'no <fieldType name="text">'),
     (SAMPLE_SCHEMA.replace('<analyzer type="index">', "<analyzer type=index>"), "not valid XML"),
     ("<schema/>", 'no <fieldType name="text">'),
@@ -586,13 +643,15 @@ def test_patch_on_the_schema_of_the_installed_ckan(tmp_path):
     assert result.returncode == 0, result.stderr
     patched = schema.read_text(encoding="utf-8")
     assert_spanish(patched)
-    old, new = ET.fromstring(original.encode()), ET.fromstring(patched.encode())
+    old, new = ElementTree.fromstring(original.encode()), ElementTree.fromstring(patched.encode())
     # CKAN checks the schema name/version at start-up: untouched
     assert new.get("name") == old.get("name") == "ckan-2.12"
     assert new.get("version") == old.get("version")
     for tag in ("field", "dynamicField", "copyField"):
-        assert [ET.tostring(e) for e in new.iter(tag)] == [ET.tostring(e) for e in old.iter(tag)]
-    others = lambda root: [ET.tostring(f) for f in root.iter("fieldType") if f.get("name") != "text"]  # noqa: E731
+        assert [ElementTree.tostring(e) for e in new.iter(tag)] == [ElementTree.tostring(e) for e in old.iter(tag)]
+    def others(root: ElementTree.Element) -> list[bytes]:
+        return [ElementTree.tostring(f) for f in root.iter("fieldType") if f.get("name") != "text"]
+
     assert others(new) == others(old)
     # the free-text fields CKAN searches use the adjusted type
     text_fields = {f.get("name") for f in new.iter("field") if f.get("type") == "text"}
@@ -622,7 +681,7 @@ def test_postgres_init_script_creates_a_non_superuser_owner(compose):
     try:
         result = subprocess.run(["sh", str(PG_INIT)], env=env, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
-        row = subprocess.run(admin + ["-c", (
+        row = subprocess.run([*admin, "-c", (
             "SELECT r.rolsuper, r.rolcreatedb, r.rolcanlogin, pg_get_userbyid(d.datdba) "
             f"FROM pg_roles r, pg_database d WHERE r.rolname = '{role}' AND d.datname = '{db}'")],
             env=env, capture_output=True, text=True, timeout=60)
@@ -640,10 +699,84 @@ def test_postgres_init_script_creates_a_non_superuser_owner(compose):
                                  capture_output=True, text=True, timeout=60)
         assert missing.returncode != 0 and "SACH_DB_PASSWORD" in missing.stderr
     finally:
-        subprocess.run(admin + ["-c", f'DROP DATABASE IF EXISTS "{db}"'], env=env,
+        subprocess.run([*admin, "-c", f'DROP DATABASE IF EXISTS "{db}"'], env=env,
                        capture_output=True, timeout=60)
-        subprocess.run(admin + ["-c", f'DROP ROLE IF EXISTS "{role}"'], env=env,
+        subprocess.run([*admin, "-c", f'DROP ROLE IF EXISTS "{role}"'], env=env,
                        capture_output=True, timeout=60)
+
+
+def test_replication_scripts_make_a_streaming_hot_standby(tmp_path, compose):
+    """The primary's 30-replication.sh run against the test PostgreSQL (role, pg_hba entry), then
+    the replica's entry point against it for real: its pg_basebackup copy starts as a hot standby
+    that streams through its slot. (The test cluster trusts local connections, so the password
+    itself is not checked here; that it reaches the copy's primary_conninfo is.)"""
+    from tests.search.standby import Standby, pg_bindir
+
+    bindir = pg_bindir()
+    if bindir is None or not (bindir / "psql").exists():
+        pytest.skip("PostgreSQL's client programs (psql, pg_basebackup, pg_ctl) are not installed")
+    primary = make_url(tk.config["sqlalchemy.url"])
+    suffix = uuid.uuid4().hex[:8]
+    role, slot = f"sach_replicator_{suffix}", f"sach_replica_{suffix}"
+    password = "it's-a-test"
+    hba = tmp_path / "pg_hba.conf"
+    hba.write_text("local all all trust\n", encoding="utf-8")
+    base = {**os.environ, "PGHOST": primary.host or "127.0.0.1", "PGPORT": str(primary.port or 5432),
+            "PATH": f"{bindir}:{os.environ.get('PATH', '')}"}
+    init_env = {**base, "POSTGRES_USER": "postgres", "PGDATA": str(tmp_path),
+                "SACH_REPLICATION_USER": role, "SACH_REPLICATION_PASSWORD": password}
+    admin = [str(bindir / "psql"), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qtA"]
+    assert compose["services"]["db"]["environment"]["SACH_REPLICATION_USER"].startswith("${SACH_REPLICATION_USER")
+    standby = None
+    try:
+        for _ in range(2):  # on a fresh volume, and again by hand on an older one: same result
+            done = subprocess.run(["sh", str(PG_REPLICATION_INIT)], env=init_env, capture_output=True, text=True,
+                                  timeout=60)
+            assert done.returncode == 0, done.stderr
+        assert hba.read_text(encoding="utf-8").count(f"host replication {role} all scram-sha-256\n") == 1
+        row = subprocess.run([*admin, "-c", "SELECT rolreplication, rolsuper, rolcreatedb, rolcanlogin, "
+                              f"rolpassword IS NOT NULL FROM pg_authid WHERE rolname = '{role}'"],
+                             env=base, capture_output=True, text=True, timeout=60)
+        assert row.stdout.strip() == "t|f|f|t|t", row.stderr
+
+        replica_env = {**base, "SACH_PRIMARY_HOST": primary.host or "127.0.0.1",
+                       "SACH_PRIMARY_PORT": str(primary.port or 5432), "SACH_REPLICATION_USER": role,
+                       "SACH_REPLICATION_PASSWORD": password, "SACH_REPLICATION_SLOT": slot}
+        handed_over = ("sh", "-c", "echo handed over to the image")
+
+        def entry_point(data: Path) -> None:
+            done = subprocess.run(["sh", str(REPLICA_ENTRY), *handed_over], env={**replica_env, "PGDATA": str(data)},
+                                  capture_output=True, text=True, timeout=600)
+            assert done.returncode == 0, done.stderr
+            assert "copying the primary" in done.stdout and done.stdout.endswith("handed over to the image\n")
+
+        standby = Standby(primary, bindir, copy=entry_point)
+        assert (standby.data / "standby.signal").exists()
+        conf = (standby.data / "postgresql.auto.conf").read_text(encoding="utf-8")
+        assert f"primary_slot_name = '{slot}'" in conf
+        assert f"user={role}" in conf and "password=" in conf, conf
+        assert standby.sql("SELECT pg_is_in_recovery()") is True
+        # a write on the primary is replayed on the copy, which streams through its slot
+        table = f"sach_replication_probe_{suffix}"
+        subprocess.run([*admin, "-c", f"CREATE TABLE {table} (v text); INSERT INTO {table} VALUES ('hola')"],
+                       env=base, check=True, capture_output=True, timeout=60)
+        standby.catch_up()
+        assert standby.sql(f"SELECT v FROM {table}") == "hola"
+        active = subprocess.run([*admin, "-c", f"SELECT active FROM pg_replication_slots WHERE slot_name = '{slot}'"],
+                                env=base, capture_output=True, text=True, timeout=60)
+        assert active.stdout.strip() == "t", active.stderr
+        # a later start finds the copy: no second pg_basebackup
+        again = subprocess.run(["sh", str(REPLICA_ENTRY), *handed_over],
+                               env={**replica_env, "PGDATA": str(standby.data)},
+                               capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0 and again.stdout == "handed over to the image\n", again.stderr
+    finally:
+        if standby is not None:
+            standby.remove()
+        for sql in (f"DROP TABLE IF EXISTS sach_replication_probe_{suffix}",
+                    f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'",
+                    f'DROP ROLE IF EXISTS "{role}"'):
+            subprocess.run([*admin, "-c", sql], env=base, capture_output=True, timeout=60)
 
 
 # ---------------------------------------------------------------- docker compose config
@@ -657,7 +790,7 @@ def compose_client() -> list[str] | None:
     if shutil.which("docker-compose"):
         candidates.append([shutil.which("docker-compose")])
     for client in candidates:
-        probe = subprocess.run(client + ["version"], capture_output=True, text=True, timeout=60)
+        probe = subprocess.run([*client, "version"], capture_output=True, text=True, timeout=60)
         if probe.returncode == 0:
             return client
     return None
@@ -672,8 +805,8 @@ def test_docker_compose_config_accepts_the_file(tmp_path, env_example):
                     "nor Debian's docker-compose): the file was checked by the other tests only")
     env_file = tmp_path / ".env"
     env_file.write_text("".join(f"{k}={v or 'only-for-this-test'}\n" for k, v in env_example.items()))
-    base = client + ["--project-directory", str(ROOT), "-f", str(COMPOSE), "--env-file", str(env_file)]
-    ok = subprocess.run(base + ["config"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    base = [*client, "--project-directory", str(ROOT), "-f", str(COMPOSE), "--env-file", str(env_file)]
+    ok = subprocess.run([*base, "config"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     rendered = yaml.safe_load(ok.stdout)
     assert set(rendered["services"]) == SERVICES
@@ -696,16 +829,29 @@ def test_docker_compose_config_accepts_the_file(tmp_path, env_example):
     # the Solr switch of the README: one variable for CKAN, one profile for compose
     solr_env = tmp_path / ".env.solr"
     solr_env.write_text(env_file.read_text() + "SACH_SEARCH_BACKEND=solr\nCOMPOSE_PROFILES=solr\n")
-    solr = subprocess.run(client + ["--project-directory", str(ROOT), "-f", str(COMPOSE), "--env-file",
-                                    str(solr_env), "config"], capture_output=True, text=True, timeout=120,
+    solr = subprocess.run([*client, "--project-directory", str(ROOT), "-f", str(COMPOSE), "--env-file",
+                           str(solr_env), "config"], capture_output=True, text=True, timeout=120,
                           cwd=tmp_path)
     assert solr.returncode == 0, solr.stderr
     solr_services = yaml.safe_load(solr.stdout)["services"]
     assert solr_services["ckan"]["environment"]["SACH_SEARCH_BACKEND"] == "solr"
     assert solr_services["worker"]["environment"]["SACH_SEARCH_BACKEND"] == "solr"
+    # the replica switch: one profile for compose, one variable for CKAN; the replica gets the
+    # primary's replication credentials, CKAN nothing more than the host to read from
+    replica_env = tmp_path / ".env.replica"
+    replica_env.write_text(env_file.read_text() + "SACH_SEARCH_REPLICAS=db-replica\nCOMPOSE_PROFILES=replica\n")
+    replica = subprocess.run([*client, "--project-directory", str(ROOT), "-f", str(COMPOSE), "--env-file",
+                              str(replica_env), "config"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert replica.returncode == 0, replica.stderr
+    replica_services = yaml.safe_load(replica.stdout)["services"]
+    for name in CKAN_SERVICES:
+        assert replica_services[name]["environment"]["SACH_SEARCH_REPLICAS"] == "db-replica"
+    assert replica_services["db-replica"]["environment"]["SACH_REPLICATION_PASSWORD"] == "only-for-this-test"
+    assert replica_services["db-replica"]["environment"]["SACH_REPLICATION_USER"] == \
+        replica_services["db"]["environment"]["SACH_REPLICATION_USER"] == "replicator"
     # and it refuses to render without a secret
     env_file.write_text(env_file.read_text().replace("SACH_SECRET_KEY=only-for-this-test\n", ""))
-    missing = subprocess.run(base + ["config"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    missing = subprocess.run([*base, "config"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert missing.returncode != 0 and "SACH_SECRET_KEY" in missing.stderr
 
 
@@ -832,6 +978,28 @@ def _run_start(bindir: Path, *args: str, **env: str) -> subprocess.CompletedProc
             "CKAN__PLUGINS": ckan_compose_plugins(), "CKAN_SOLR_URL": "http://127.0.0.1:9/solr/ckan"}
     return subprocess.run(["sh", str(START), *args], env={**base, **env}, capture_output=True, text=True,
                           timeout=60)
+
+
+@pytest.mark.unit
+def test_entry_point_points_search_reads_at_the_replicas(stub_bin):
+    """SACH_SEARCH_REPLICAS: CKAN's database URL on each replica host, as replica_urls."""
+    bindir, _calls = stub_bin
+    show = ("sh", "-c", 'echo "urls=${CKANEXT__SACH__SEARCH__REPLICA_URLS-unset}"')
+    primary = "postgresql://ckan:s%40cret-1@db:5432/ckan"
+    done = _run_start(bindir, *show, CKAN_SQLALCHEMY_URL=primary, SACH_SEARCH_REPLICAS="db-replica replica-2:6432")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        "urls=postgresql://ckan:s%40cret-1@db-replica:5432/ckan postgresql://ckan:s%40cret-1@replica-2:6432/ckan")
+    assert "search reads on the replicas: db-replica replica-2:6432" in done.stdout
+    # the default: the option is left alone (every search on the primary)
+    default = _run_start(bindir, *show, CKAN_SQLALCHEMY_URL=primary, SACH_SEARCH_REPLICAS="")
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.splitlines()[-1] == "urls=unset"
+    # replicas serve sach_pgsearch: refused with Solr, before anything runs
+    solr = _run_start(bindir, *show, CKAN_SQLALCHEMY_URL=primary, SACH_SEARCH_REPLICAS="db-replica",
+                      SACH_SEARCH_BACKEND="solr")
+    assert solr.returncode != 0 and "SACH_SEARCH_BACKEND=postgresql" in solr.stderr
+    assert "urls=" not in solr.stdout
 
 
 def ckan_compose_plugins() -> str:

@@ -13,6 +13,11 @@
 #                         CKAN__PLUGINS and the start waits for CKAN_SOLR_URL to answer
 # Either way ckan.plugins in $CKAN_INI is rewritten from CKAN__PLUGINS first, so the web and the
 # worker containers always load the same plugins (the worker never runs the web set-up).
+#
+# Search reads on streaming replicas (SACH_SEARCH_REPLICAS, with SACH_SEARCH_BACKEND=postgresql):
+# space-separated hosts (host or host:port, e.g. the "replica" profile's db-replica). Each gets
+# CKAN's database URL (CKAN_SQLALCHEMY_URL, same role, password and database: a replica is a
+# copy of the primary) with that host, in ckanext.sach.search.replica_urls.
 set -eu
 
 : "${CKAN_INI:?CKAN_INI is not set}"
@@ -45,6 +50,36 @@ esac
 export CKAN__PLUGINS SACH_SEARCH_BACKEND
 ckan config-tool "$CKAN_INI" "ckan.plugins = $CKAN__PLUGINS" >/dev/null
 say "search: $SACH_SEARCH_BACKEND; plugins: $CKAN__PLUGINS"
+
+# CKAN_SQLALCHEMY_URL with each host of $@ in turn, space separated
+replica_urls() {
+  python3 - "$CKAN_SQLALCHEMY_URL" "$@" <<'PY'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+primary = urlsplit(sys.argv[1])
+if not primary.hostname:
+    sys.exit("CKAN_SQLALCHEMY_URL has no host")
+userinfo = primary.netloc.rpartition("@")[0]
+urls = []
+for host in sys.argv[2:]:
+    if ":" not in host and primary.port:
+        host = f"{host}:{primary.port}"
+    urls.append(urlunsplit(primary._replace(netloc=f"{userinfo}@{host}" if userinfo else host)))
+print(" ".join(urls))
+PY
+}
+
+if [ -n "${SACH_SEARCH_REPLICAS:-}" ]; then
+  [ "$SACH_SEARCH_BACKEND" = postgresql ] \
+    || die "SACH_SEARCH_REPLICAS serves sach_pgsearch: it needs SACH_SEARCH_BACKEND=postgresql"
+  : "${CKAN_SQLALCHEMY_URL:?SACH_SEARCH_REPLICAS needs CKAN_SQLALCHEMY_URL}"
+  # shellcheck disable=SC2086  # one argument per host
+  CKANEXT__SACH__SEARCH__REPLICA_URLS="$(replica_urls $SACH_SEARCH_REPLICAS)" \
+    || die "could not make the replicas' URLs from CKAN_SQLALCHEMY_URL"
+  export CKANEXT__SACH__SEARCH__REPLICA_URLS
+  say "search reads on the replicas: $SACH_SEARCH_REPLICAS (writes on the primary)"
+fi
 
 wait_for_solr() {
   # the solr service is in an opt-in profile: no compose dependency can wait for it

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,10 @@ class Standby:
     """A hot standby of the cluster that `primary` (a SQLAlchemy URL of one of its databases)
     points to. The primary's superuser `postgres` must connect without a password (trust)."""
 
-    def __init__(self, primary: sa.engine.URL, bindir: Path) -> None:
+    def __init__(self, primary: sa.engine.URL, bindir: Path,
+                 copy: Callable[[Path], None] | None = None) -> None:
+        """`copy(data)` makes the copy in the folder `data` (default: `pg_basebackup -R` as
+        the primary's `postgres`), which then starts as a standby."""
         self.primary = primary
         self.bindir = bindir
         self.port = _free_port()
@@ -62,10 +66,12 @@ class Standby:
         if AS_ROOT:
             shutil.chown(self.folder, "postgres")
         self.folder.chmod(0o755)
-        self._run("pg_basebackup", "-h", primary.host or "127.0.0.1", "-p", str(primary.port),
-                  "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream", "-c", "fast",
-                  timeout=600)
+        (copy or self._basebackup)(self.data)
         self.start()
+
+    def _basebackup(self, data: Path) -> None:
+        self._run("pg_basebackup", "-h", self.primary.host or "127.0.0.1", "-p", str(self.primary.port),
+                  "-U", "postgres", "-D", str(data), "-R", "-X", "stream", "-c", "fast", timeout=600)
 
     def _run(self, program: str, *args: str, timeout: float = 90,
              check: bool = True) -> subprocess.CompletedProcess[bytes]:
