@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import ckan.model as model
-import ckan.plugins as plugins
+import ckan.plugins as p
 from ckan.common import config
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
@@ -26,11 +26,11 @@ def plugins_loaded(names: str) -> Iterator[None]:
     """Load plugins outside a test function (module-scoped fixtures)."""
     previous = config.get("ckan.plugins")
     config["ckan.plugins"] = names.split()
-    plugins.load_all()
+    p.load_all()
     try:
         yield
     finally:
-        plugins.unload_all()
+        p.unload_all()
         config["ckan.plugins"] = previous
 
 

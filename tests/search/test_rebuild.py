@@ -38,7 +38,7 @@ def _write_catalogue(count: int) -> dict[str, list[str]]:
     """`count` datasets of one dependencia, each with a resource: 1 in 10 private, 1 in 25 draft,
     1 in 40 deleted. Returns the ids by kind."""
     org = factories.Organization(name="tesoreria", title="Tesorería Municipal")
-    now = datetime.datetime.utcnow()
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)  # the model's naive UTC
     kinds: dict[str, list[str]] = {"public": [], "private": [], "draft": [], "deleted": []}
     packages, resources = [], []
     for n in range(count):

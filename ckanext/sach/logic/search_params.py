@@ -61,15 +61,27 @@ def _is_blank(value: Any) -> bool:
 def _shape_errors(data_dict: DataDict) -> ErrorDict:
     """Per parameter, what is wrong with its shape; blank numeric values are removed."""
     errors: ErrorDict = {}
+    for check in (_text_errors, _int_errors, _start_errors, _bool_errors, _list_errors, _extras_errors):
+        check(data_dict, errors)
+    return errors
+
+
+def _text_errors(data_dict: DataDict, errors: ErrorDict) -> None:
     for key in TEXT_PARAMS:
         if isinstance(data_dict.get(key), (list, tuple, dict, set)):
             errors[key] = [_msg_text()]
+
+
+def _int_errors(data_dict: DataDict, errors: ErrorDict) -> None:
     for key in INT_PARAMS:
         value = data_dict.get(key)
         if isinstance(value, (list, tuple, dict, set)):
             errors[key] = [_msg_one_value()]
         elif key in data_dict and _is_blank(value):
             del data_dict[key]
+
+
+def _start_errors(data_dict: DataDict, errors: ErrorDict) -> None:
     start = data_dict.get("start")
     try:
         too_far = start is not None and int(start) > START_MAX
@@ -77,6 +89,9 @@ def _shape_errors(data_dict: DataDict) -> ErrorDict:
         too_far = False  # CKAN's own validator says what is wrong with it
     if too_far:
         errors["start"] = [tk._("Debe ser un número entero entre 0 y {maximum}.").format(maximum=START_MAX)]
+
+
+def _bool_errors(data_dict: DataDict, errors: ErrorDict) -> None:
     for key in BOOL_PARAMS:
         value = data_dict.get(key)
         if value is None or isinstance(value, (bool, int)):
@@ -86,6 +101,9 @@ def _shape_errors(data_dict: DataDict) -> ErrorDict:
                 data_dict[key] = False
             continue
         errors[key] = [tk._("Debe ser true o false.")]
+
+
+def _list_errors(data_dict: DataDict, errors: ErrorDict) -> None:
     for key in ("fl", "fq_list"):
         value = data_dict.get(key)
         if value is None or isinstance(value, str):
@@ -94,9 +112,11 @@ def _shape_errors(data_dict: DataDict) -> ErrorDict:
             errors[key] = [tk._("Debe ser un texto o una lista de textos.")]
     if isinstance(data_dict.get("fq_list"), str):
         data_dict["fq_list"] = [data_dict["fq_list"]]
+
+
+def _extras_errors(data_dict: DataDict, errors: ErrorDict) -> None:
     if "extras" in data_dict and not isinstance(data_dict["extras"], dict):
         errors["extras"] = [tk._("Debe ser un objeto.")]
-    return errors
 
 
 def _view_module() -> str | None:

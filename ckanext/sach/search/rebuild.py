@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 from ckan import logic, model
-from ckan.plugins import toolkit
 
 from ckanext.sach.search import schema
 
@@ -51,7 +51,7 @@ def _index_chunk(ids: list[str]) -> tuple[list[str], dict[str, str]]:
             logic.index_update_package(context, pkg_id, True)
             savepoint.commit()
             done.append(pkg_id)
-        except Exception as e:  # any error of any plugin: reported, the parent fails loudly
+        except Exception as e:  # noqa: BLE001 -- any error of any plugin is this dataset's: reported, and the parent fails loudly
             if savepoint.is_active:
                 savepoint.rollback()
             failed[pkg_id] = f"{type(e).__name__}: {e}"
@@ -62,7 +62,7 @@ def _index_chunk(ids: list[str]) -> tuple[list[str], dict[str, str]]:
 
 def ids_to_index() -> list[str]:
     query = model.Session.query(model.Package.id)
-    if toolkit.config.get("ckan.search.remove_deleted_packages"):
+    if tk.config.get("ckan.search.remove_deleted_packages"):
         query = query.filter(model.Package.state != "deleted")
     return [row[0] for row in query.order_by(model.Package.id)]
 
@@ -97,7 +97,7 @@ def _missing_documents(ids: list[str]) -> list[str]:
         return []
     import sqlalchemy as sa
 
-    site_id = toolkit.config.get("ckan.site_id")
+    site_id = tk.config.get("ckan.site_id")
     found = {
         row[0]
         for row in model.Session.execute(

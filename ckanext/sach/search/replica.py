@@ -145,8 +145,15 @@ class _Pool:
     replicas: list[Replica]
 
 
+@dataclass
+class _Current:
+    """The replica engines of this process (rebuilt after a fork or a change of the option)."""
+
+    pool: _Pool | None = None
+
+
 _lock = threading.Lock()
-_pool: _Pool | None = None
+_current = _Current()
 _turn = itertools.count()
 _own_writes: dict[str, tuple[int, float]] = {}  # user id -> (LSN, expiry), this process
 
@@ -173,13 +180,12 @@ def _make_engine(url: str) -> sa.engine.Engine:
 def replicas() -> list[Replica]:
     """The configured replicas, with engines of this process (built again after a fork or a
     change of the option)."""
-    global _pool
     urls = tuple(search_config.replica_urls())
-    pool = _pool
+    pool = _current.pool
     if pool is not None and pool.pid == os.getpid() and pool.urls == urls:
         return pool.replicas
     with _lock:
-        pool = _pool
+        pool = _current.pool
         if pool is not None and (pool.pid != os.getpid() or pool.urls != urls):
             for replica in pool.replicas:
                 # After a fork the connections are the parent's: forget them, never close them.
@@ -190,18 +196,18 @@ def replicas() -> list[Replica]:
             for url in urls:
                 engine = _make_engine(url)
                 built.append(Replica(url, engine, engine.url.render_as_string()))
-            pool = _pool = _Pool(os.getpid(), urls, built)
+            pool = _current.pool = _Pool(os.getpid(), urls, built)
     return pool.replicas
 
 
 def dispose() -> None:
     """Close every replica connection of this process (tests, shutdown)."""
-    global _pool
     with _lock:
-        if _pool is not None and _pool.pid == os.getpid():
-            for replica in _pool.replicas:
+        pool = _current.pool
+        if pool is not None and pool.pid == os.getpid():
+            for replica in pool.replicas:
                 replica.engine.dispose()
-        _pool = None
+        _current.pool = None
     _own_writes.clear()
 
 

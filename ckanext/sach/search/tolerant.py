@@ -72,8 +72,8 @@ def drop_operator_words(text: str) -> str:
 
 def plain_words(text: str) -> str:
     words = []
-    for word in re.sub(r'["()]', " ", text).split():
-        word = word.lstrip("+-")
+    for token in re.sub(r'["()]', " ", text).split():
+        word = token.lstrip("+-")
         if word and word not in OPERATOR_WORDS:
             words.append(word)
     return " ".join(words)
