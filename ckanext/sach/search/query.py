@@ -2,8 +2,8 @@
 
 The query text is parsed with luqum (a maintained Lucene-syntax parser; `luqum.thread.parse`, safe
 in every thread of a web worker); `QueryBuilder`, a luqum `TreeVisitor` with one method per node
-type, then walks the tree into a SQL boolean expression. Field names, values and patterns always travel as bound
-parameters: the only SQL text produced here comes from constants in this module.
+type, then walks the tree into a SQL boolean expression. Field names, values and patterns always
+travel as bound parameters: the only SQL text produced here comes from constants in this module.
 
 Semantics follow CKAN's Solr schema: `text` fields (title, notes, res_name, extras_*, …) match word
 by word through the weighted tsvector, every other field is an exact `string` value (multi-valued
