@@ -14,9 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.redis import connect_to_redis
 
 from ckanext.sach import config
+from ckanext.sach.cache import Namespace
 
 log = logging.getLogger(__name__)
 
@@ -27,46 +27,19 @@ FEATURED = 6
 SECTION_ROWS = 1000
 
 
-def _prefix() -> str:
-    return f"{tk.config.get('ckan.site_id')}:sach:cache"
-
-
-def _generation() -> str:
-    value = connect_to_redis().get(f"{_prefix()}:generation")
-    if isinstance(value, bytes):
-        value = value.decode("utf-8")
-    return str(value or "0")
+#: the pages' cache (JSON; dates as text)
+PAGES = Namespace("cache", json_default=str)
 
 
 def invalidate() -> None:
     """Drop every cached page (called after any dataset create/update/delete)."""
-    try:
-        connect_to_redis().incr(f"{_prefix()}:generation")
-    except Exception:
-        log.warning("Could not invalidate the page cache", exc_info=True)
+    PAGES.bump()
 
 
 def cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()`` cached in Redis under ``name`` for the configured time;
     computed directly when the cache is disabled or Redis is unreachable."""
-    ttl = config.home_cache_seconds()
-    if ttl <= 0:
-        return compute()
-    redis = connect_to_redis()
-    try:
-        key = f"{_prefix()}:{_generation()}:{name}"
-        raw = redis.get(key)
-    except Exception:  # Redis down: serve uncached
-        log.warning("Redis unavailable: page cache disabled", exc_info=True)
-        return compute()
-    if raw:
-        return json.loads(raw)
-    value = compute()
-    try:
-        redis.setex(key, ttl, json.dumps(value, default=str))
-    except Exception:
-        log.warning("Could not cache %s", name, exc_info=True)
-    return value
+    return PAGES.get_or_compute(name, compute, config.home_cache_seconds())
 
 
 def _search(data_dict: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pysolr
@@ -18,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from ckan import model
 from ckan.lib.search.common import SearchError, solr_datetime_decoder
 
+from ckanext.sach.cache import Fill
 from ckanext.sach.search import cache, document, replica
 from ckanext.sach.search import config as search_config
 from ckanext.sach.search.query import QueryBuilder, QueryError
@@ -54,6 +56,17 @@ UPSERT = sa.text(
         indexed_at = EXCLUDED.indexed_at
     """
 )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a search answer holds: the fields of each document and the facets."""
+
+    fl: list[str] | None
+    want_all: bool
+    facet_fields: list[str]
+    facet_limit: int
+    facet_sort: str
 
 
 class Results:
@@ -333,30 +346,37 @@ class PgSearchConnection:
             sql = " UNION ALL ".join(parts)
         statement = sa.text(sql)
 
-        cache_key, cached = cache.get(
+        with cache.lookup(
             statement.text,
             {**builder.params, "_fl": fl, "_facet": [facet_limit, facet_sort], "_dates": self.decode_dates},
-        )
-        if cached is not None:
-            docs = self._decoded(cached["docs"])
-            return Results(docs, cached["hits"], {"facet_fields": cached["facets"]})
+        ) as fill:
+            if not fill.hit:
+                fill.value = self._run(statement, builder.params, fill,
+                                       _Shape(fl, want_all, facet_fields, facet_limit, facet_sort))
+        answer = fill.value
+        return Results(self._decoded(answer["docs"]), answer["hits"], {"facet_fields": answer["facets"]})
 
-        session = model.Session
+    def _run(self, statement: Any, params: dict[str, Any], fill: Fill, shape: _Shape) -> dict[str, Any]:
+        """Run the search query; its answer is cached unless it was read on a replica that may
+        lag (see `replica.execute`)."""
         try:
-            rows_out, cache_key = replica.execute(session, statement, builder.params, cache_key)
+            rows_out, cache_key = replica.execute(model.Session, statement, params, fill.key)
         except sa_exc.DBAPIError as e:
             if _is_missing_table(e):
                 raise SearchError(TABLE_MISSING) from None
             log.warning("Search query failed: %s", e.orig)
             raise SearchError("The search query could not be run") from None
-
         hits = next((int(r["c"]) for r in rows_out if r["kind"] == 0), 0)
         facet_rows = [(r["f"], r["v"], r["c"]) for r in rows_out if r["kind"] == 1]
         result_rows = sorted((r for r in rows_out if r["kind"] == 2), key=lambda r: r["rn"])
-        docs = [self._doc(row, fl, want_all) for row in result_rows]
-        facets = self._facets(facet_fields, facet_rows, facet_limit, facet_sort)
-        cache.put(cache_key, {"docs": docs, "hits": int(hits), "facets": facets})
-        return Results(self._decoded(docs), int(hits), {"facet_fields": facets})
+        answer = {
+            "docs": [self._doc(row, shape.fl, shape.want_all) for row in result_rows],
+            "hits": int(hits),
+            "facets": self._facets(shape.facet_fields, facet_rows, shape.facet_limit, shape.facet_sort),
+        }
+        if cache_key is not None:
+            fill.put(answer)
+        return answer
 
     def _decoded(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """With `decode_dates` (CKAN's default connection) Solr-formatted date strings come back
