@@ -192,13 +192,18 @@ class Fill:
     def _wait(self) -> Any:
         """Poll for the value another request is computing; MISSING when its lock goes away
         without a value (it failed, died or chose not to store) or the wait runs out."""
+        if self.key is None:
+            return MISSING
         deadline = time.monotonic() + WAIT_SECONDS
         step = 0
         redis = client()
         while time.monotonic() < deadline:
             time.sleep(_POLL_SECONDS[min(step, len(_POLL_SECONDS) - 1)])
             step += 1
-            raw, locked = redis.pipeline(transaction=False).get(self.key).exists(self._lock).execute()
+            pipe = redis.pipeline(transaction=False)
+            pipe.get(self.key)
+            pipe.exists(self._lock)
+            raw, locked = pipe.execute()
             if raw is not None:
                 return _decoded(raw)
             if not locked:

@@ -54,7 +54,7 @@ UPSERT = sa.text(
         doc = EXCLUDED.doc, fields = EXCLUDED.fields, data_dict = EXCLUDED.data_dict,
         validated_data_dict = EXCLUDED.validated_data_dict, tsv = EXCLUDED.tsv,
         indexed_at = EXCLUDED.indexed_at
-    """
+    """  # noqa: S608 -- _VECTOR is a fixed expression of this module, values are bound
 )
 
 
@@ -99,7 +99,6 @@ def _table_exists() -> bool:
 
 
 _ORM_WRITES = "sach_orm_writes"
-_listening = False
 
 
 def _has_pending_work(scoped: Any) -> bool:
@@ -129,14 +128,12 @@ def _forget_orm_writes(session: Any, *args: Any) -> None:
 
 def listen() -> None:
     """Follow CKAN's session: which transactions have uncommitted ORM work (once, at install)."""
-    global _listening
-    if _listening:
+    if sa.event.contains(model.Session, "after_flush", _mark_orm_writes):
         return
     sa.event.listen(model.Session, "after_flush", _mark_orm_writes)
     sa.event.listen(model.Session, "do_orm_execute", _on_orm_execute)
     sa.event.listen(model.Session, "after_commit", _forget_orm_writes)
     sa.event.listen(model.Session, "after_rollback", _forget_orm_writes)
-    _listening = True
 
 
 def _int_param(params: dict[str, Any], name: str, default: int) -> int:
@@ -220,7 +217,7 @@ class PgSearchConnection:
                 where = builder.fq_clause(q)
             except SearchError as e:
                 raise pysolr.SolrError(str(e)) from e
-        statement = sa.text(f"DELETE FROM sach_search_doc AS d WHERE {where}")
+        statement = sa.text(f"DELETE FROM sach_search_doc AS d WHERE {where}")  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
         standalone = bool(commit) and not _has_pending_work(model.Session)
         if not _table_exists():
             from ckanext.sach.search import schema
@@ -235,7 +232,7 @@ class PgSearchConnection:
                 model.Session.rollback()
             if _is_missing_table(e):
                 raise pysolr.SolrError(TABLE_MISSING) from e
-            raise pysolr.SolrError(f"Could not delete from the search index: {e.orig}") from e
+            raise pysolr.SolrError(f"Could not delete from the search index: {e.orig}") from e  # noqa: S608 -- an error message, not SQL
         cache.mark_dirty()
         if standalone:
             model.Session.commit()
@@ -313,20 +310,20 @@ class PgSearchConnection:
                 for i, (e, direction) in enumerate(keys)
             )
             parts = [
-                f"SELECT {count_columns} FROM m",
+                f"SELECT {count_columns} FROM m",  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                 # unnest in the select list (one set-returning projection over m) costs less
                 # per term than a lateral function scan per row
-                "SELECT 1, t.field, t.value, x.c, NULL, NULL, NULL, NULL, NULL FROM ("
+                "SELECT 1, t.field, t.value, x.c, NULL, NULL, NULL, NULL, NULL FROM ("  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                 "SELECT e.term, count(*) AS c FROM (SELECT unnest(m.facet_terms) AS term FROM m) "
                 f"AS e GROUP BY e.term HAVING count(*) >= {builder.param(facet_mincount)}) AS x "
                 "JOIN sach_search_term AS t ON t.id = x.term "
                 f"WHERE t.field = ANY(CAST({builder.param(facet_fields)} AS text[]))",
             ]
             if rows:
-                inner = f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} {limit}"
+                inner = f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} {limit}"  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                 parts.append(select_page.format(apart=", ".join(apart), inner=inner))
             sql = (
-                f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "
+                f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                 f"FROM sach_search_doc AS d WHERE {where_sql}) " + " UNION ALL ".join(parts)
             )
         else:
@@ -336,10 +333,10 @@ class PgSearchConnection:
             ordering = ", ".join(
                 f"{expression} {direction} NULLS LAST" for expression, direction in keys
             )
-            parts = [f"SELECT {count_columns} FROM sach_search_doc AS d WHERE {where_sql}"]
+            parts = [f"SELECT {count_columns} FROM sach_search_doc AS d WHERE {where_sql}"]  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
             if rows:
                 inner = (
-                    f"SELECT d.index_id, CAST({rank} AS real) AS score FROM sach_search_doc AS d "
+                    f"SELECT d.index_id, CAST({rank} AS real) AS score FROM sach_search_doc AS d "  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                     f"WHERE {where_sql} ORDER BY {ordering} {limit}"
                 )
                 parts.append(select_page.format(apart=", ".join(apart), inner=inner))
@@ -404,13 +401,12 @@ class PgSearchConnection:
         for field, value, count in rows:
             grouped[field].append((value, int(count)))
         out: dict[str, list[Any]] = {}
-        for field, values in grouped.items():
+        for field, counted in grouped.items():
             if sort == "index":
-                values.sort(key=lambda vc: vc[0])
+                counted.sort(key=lambda vc: vc[0])
             else:
-                values.sort(key=lambda vc: (-vc[1], vc[0]))
-            if limit >= 0:
-                values = values[:limit]
+                counted.sort(key=lambda vc: (-vc[1], vc[0]))
+            values = counted[:limit] if limit >= 0 else counted
             flat: list[Any] = []
             for value, count in values:
                 flat.extend((value, count))
