@@ -15,7 +15,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sach import config
+from ckanext.sach import config, values
 from ckanext.sach.cache import Namespace
 
 log = logging.getLogger(__name__)
@@ -180,20 +180,7 @@ def _resource(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def _audiences(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    if isinstance(value, str) and value.startswith("["):
-        try:
-            return [str(v) for v in json.loads(value)]
-        except ValueError:
-            return []
-    return [value] if value else []
-
-
-def _names(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    return [n for n in str(value or "").replace(",", " ").split() if n]
+    return [str(v) for v in values.as_list(value, keep_bad_json=False)]
 
 
 def informacion_util() -> list[dict[str, Any]]:
@@ -213,7 +200,7 @@ def informacion_util() -> list[dict[str, Any]]:
                 "topic": pkg.get("topic") or "",
                 "audience": _audiences(pkg.get("audience")),
                 "date": pkg.get("info_date") or "",
-                "related_datasets": _names(pkg.get("related_datasets")),
+                "related_datasets": values.split_names(pkg.get("related_datasets")),
                 "related_links": [
                     link for link in (pkg.get("related_links") or []) if isinstance(link, dict)
                 ],
@@ -266,7 +253,7 @@ def publication_plan() -> dict[str, Any]:
                 "target_date": pkg.get("target_date") or "",
                 "status": status,
                 "reason": pkg.get("reason") or "",
-                "published_dataset": next(iter(_names(pkg.get("published_dataset"))), None),
+                "published_dataset": next(iter(values.split_names(pkg.get("published_dataset"))), None),
             })
             if status in entry["counts"]:
                 entry["counts"][status] += 1
@@ -307,7 +294,7 @@ def ayuntamiento_abierto() -> dict[str, Any]:
                 "date": pkg.get("activity_date") or "",
                 "topic": pkg.get("activity_topic") or "",
                 "participants": _int(pkg.get("participants")),
-                "result_datasets": _names(pkg.get("result_datasets")),
+                "result_datasets": values.split_names(pkg.get("result_datasets")),
             }
             (week if pkg.get("activity_kind") == "semana" else campaign).append(item)
             for res in pkg.get("resources", []):
