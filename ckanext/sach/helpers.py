@@ -10,7 +10,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sach import config, dates
+from ckanext.sach import config, dates, values
 
 __all__ = [
     "sach_can_answer_requests",
@@ -35,14 +35,6 @@ __all__ = [
     "sach_today",
     "sach_visible_count",
 ]
-
-def _lang() -> str:
-    try:
-        lang = tk.h.lang() or "es"
-    except Exception:  # outside a request
-        lang = "es"
-    return "en" if lang.startswith("en") else "es"
-
 
 def sach_municipality_name() -> str:
     return config.municipality_name()
@@ -97,10 +89,7 @@ def sach_microsite_label(kind: str, value: Any) -> str:
     )
     for choice in choices:
         if choice["value"] == value:
-            label = choice["label"]
-            if isinstance(label, dict):
-                return label.get(_lang()) or label.get("es") or str(value)
-            return str(label)
+            return values.label_text(choice["label"]) or str(value)
     return str(value or "")
 
 
@@ -128,11 +117,7 @@ def sach_can_answer_requests() -> bool:
 
 def sach_split_names(value: Any) -> list[str]:
     """``"a b c"`` or a list -> list of dataset names."""
-    if not value:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    return [n for n in str(value).replace(",", " ").split() if n]
+    return values.split_names(value)
 
 
 def sach_dataset_citation(pkg: dict[str, Any], today: datetime.date | None = None) -> dict[str, str]:
@@ -140,12 +125,8 @@ def sach_dataset_citation(pkg: dict[str, Any], today: datetime.date | None = Non
     name, institution, URL and date of consultation."""
     today = today or sach_today()
     org = pkg.get("organization") or {}
-    institution = org.get("title") or ""
-    municipality = config.municipality_name()
-    if institution:
-        institution = f"{institution}, Ayuntamiento de {municipality}"
-    else:
-        institution = f"Ayuntamiento de {municipality}"
+    municipality = f"Ayuntamiento de {config.municipality_name()}"
+    institution = f"{org['title']}, {municipality}" if org.get("title") else municipality
     url = tk.url_for("dataset.read", id=pkg["name"], _external=True)
     consulted = today.strftime("%d/%m/%Y")
     text = tk._(
@@ -182,7 +163,7 @@ def sach_choice_label(dataset_type: str, field_name: str, value: Any) -> str:
     field = tk.h.scheming_field_by_name(schema.get("dataset_fields", []), field_name) or {}
     for choice in field.get("choices") or []:
         if choice.get("value") == value:
-            return tk.h.scheming_language_text(choice.get("label")) or str(value)
+            return values.label_text(choice.get("label")) or str(value)
     return str(value or "")
 
 

@@ -138,3 +138,24 @@ def test_theme_is_spanish_with_identity_footer_and_skip_link(app):
     nav = body.split('id="main-navigation-toggle"')[1].split("</ul>")[0]
     for label in ("Datos", "Dependencias", "Temas", "Gobierno Abierto", "Acerca de"):
         assert f">{label}</a>" in nav
+
+
+def test_home_is_served_with_redis_unreachable(app, make_dataset, ckan_config, monkeypatch):
+    """The page cache is optional: with Redis gone the home page is computed and served."""
+    import socket
+
+    import ckan.lib.redis as ckan_redis
+
+    org = factories.Organization(title="Tesorería Municipal")
+    make_dataset(org, title="Presupuesto de egresos 2024")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    monkeypatch.setitem(ckan_config, "ckan.redis.url", f"redis://127.0.0.1:{closed_port}/0")
+    monkeypatch.setattr(ckan_redis, "_connection_pool", None)
+    try:
+        res = app.get("/")
+    finally:
+        ckan_redis._connection_pool = None
+    assert res.status_code == 200
+    assert "Presupuesto de egresos 2024" in _text(res.body)

@@ -10,34 +10,21 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
 from typing import Any
 
+from ckanext.sach.values import as_list
+
 from .columns import KIND_DATASET, KIND_RESOURCE, PRIVATE_KEY, SEP, Column
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value in (None, "", []):
-        return []
-    if isinstance(value, str) and value.startswith("["):
-        try:
-            loaded = json.loads(value)
-            return loaded if isinstance(loaded, list) else [value]
-        except ValueError:
-            return [value]
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def text_of(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, datetime.date):
+        return str(value)  # "True", "False"
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0, 0):
+        value = value.date()
+    if isinstance(value, datetime.date):  # a datetime too
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -81,7 +68,7 @@ def dataset_cells(pkg: dict[str, Any], cols: list[Column]) -> dict[str, str]:
         elif col.level != "dataset":
             continue
         elif col.sub:
-            entries = [e for e in _as_list(pkg.get(col.field)) if isinstance(e, dict)]
+            entries = [e for e in as_list(pkg.get(col.field)) if isinstance(e, dict)]
             values = [text_of(e.get(col.sub)) for e in entries]
             cells[col.key] = SEP.join(values) if any(values) else ""
         elif col.key == "tag_string":
@@ -92,7 +79,7 @@ def dataset_cells(pkg: dict[str, Any], cols: list[Column]) -> dict[str, str]:
         elif col.key == PRIVATE_KEY:
             cells[col.key] = text_of(bool(pkg.get("private")))
         elif col.multi:
-            cells[col.key] = SEP.join(text_of(v) for v in _as_list(pkg.get(col.field)))
+            cells[col.key] = SEP.join(text_of(v) for v in as_list(pkg.get(col.field)))
         else:
             cells[col.key] = text_of(pkg.get(col.field))
     return cells
@@ -122,12 +109,7 @@ def to_dataset_dict(cells: dict[str, str], cols: list[Column], base: dict[str, A
         if col.sub:
             repeating.setdefault(col.field, {})[col.sub] = split(text)
         elif col.key == PRIVATE_KEY:
-            if text in ("True", "False"):
-                data["private"] = text == "True"
-            elif text:
-                data["private"] = text  # the validators say what is wrong with it
-            elif base is None:
-                data["private"] = True  # new datasets are private unless the row says otherwise
+            _apply_private(data, text, is_new=base is None)
         elif col.key == "tag_string":
             data.pop("tags", None)
             data["tag_string"] = text
@@ -136,15 +118,30 @@ def to_dataset_dict(cells: dict[str, str], cols: list[Column], base: dict[str, A
         else:
             data[col.field] = text
     for field_name, subs in repeating.items():
-        n = max((len(v) for v in subs.values()), default=0)
-        entries = []
-        for i in range(n):
-            entry = {sub: (values[i] if i < len(values) else "") for sub, values in subs.items()}
-            if any(entry.values()):
-                entries.append(entry)
-        data[field_name] = entries
+        data[field_name] = _entries(subs)
     data.setdefault("type", "dataset")
     return data
+
+
+def _apply_private(data: dict[str, Any], text: str, is_new: bool) -> None:
+    if text in ("True", "False"):
+        data["private"] = text == "True"
+    elif text:
+        data["private"] = text  # the validators say what is wrong with it
+    elif is_new:
+        data["private"] = True  # new datasets are private unless the row says otherwise
+
+
+def _entries(subs: dict[str, list[str]]) -> list[dict[str, str]]:
+    """Entries of a repeating field from its sub-columns' parts (position i of each); empty
+    entries dropped."""
+    n = max((len(v) for v in subs.values()), default=0)
+    entries = []
+    for i in range(n):
+        entry = {sub: (parts[i] if i < len(parts) else "") for sub, parts in subs.items()}
+        if any(entry.values()):
+            entries.append(entry)
+    return entries
 
 
 def to_resource_dict(cells: dict[str, str], cols: list[Column], base: dict[str, Any] | None) -> dict[str, Any]:

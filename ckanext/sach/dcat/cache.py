@@ -10,20 +10,20 @@ no read first: a batch of fragments is stored in one pipelined round trip.
 """
 from __future__ import annotations
 
-import logging
+import time
 from typing import Any, cast
 
 from sqlalchemy import text as sa_text
 
 from ckan import model
-from ckan.lib.redis import connect_to_redis
 
 from ckanext.sach import config as sach_config
-
-log = logging.getLogger(__name__)
+from ckanext.sach.cache import client as connect_to_redis
+from ckanext.sach.cache import guarded
 
 PREFIX = "sach:dcat:ds:"
 _SEP = "\x1f"
+_UNAVAILABLE = "DCAT cache"
 
 
 def _key(dataset_id: str) -> str:
@@ -51,24 +51,26 @@ def lookup(keys: list[tuple[str, str]], field: str,
     rebuild replaces it, see :mod:`ckanext.sach.dcat.jobs`; only when ``stale``) or
     ``miss``. Redis errors make every key a miss: the cache is optional.
     """
+    misses: list[tuple[str | None, str, str | None]] = [(None, MISS, None)] * len(keys)
     if not keys or not enabled():
-        return [(None, MISS, None)] * len(keys)
-    try:
-        redis = connect_to_redis()
-        pipe = redis.pipeline(transaction=False)
+        return misses
+    results = None
+    with guarded(_UNAVAILABLE):  # Redis down or restarting: serve uncached rather than fail
+        pipe = connect_to_redis().pipeline(transaction=False)
         for dataset_id, _ in keys:
             pipe.hget(_key(dataset_id), field)
         results = pipe.execute()
-    except Exception as e:  # Redis down or restarting: serve uncached rather than fail
-        log.warning("DCAT cache unavailable: %s", e)
-        return [(None, MISS, None)] * len(keys)
+    if results is None:
+        return misses
     out: list[tuple[str | None, str, str | None]] = []
-    for (_, version), raw in zip(keys, results):
-        if raw is None:
+    for (_, version), raw in zip(keys, results, strict=True):
+        try:
+            stored, _, value = raw.decode().partition(_SEP) if raw is not None else ("", "", "")
+        except UnicodeDecodeError:  # not written by this module: a miss (rebuilt over it)
+            stored = ""
+        if not stored:
             out.append((None, MISS, None))
-            continue
-        stored, _, value = raw.decode().partition(_SEP)
-        if stored == version:
+        elif stored == version:
             out.append((value, FRESH, stored))
         elif stale and stored.partition("|")[0] == version.partition("|")[0]:
             out.append((value, STALE, stored))
@@ -86,13 +88,11 @@ def count(**counts: int) -> None:
     counts = {k: v for k, v in counts.items() if v}
     if not counts:
         return
-    try:
+    with guarded(_UNAVAILABLE):
         pipe = connect_to_redis().pipeline(transaction=False)
         for name, value in counts.items():
             pipe.hincrby(STATS_KEY, name, value)
         pipe.execute()
-    except Exception as e:
-        log.warning("DCAT cache unavailable: %s", e)
 
 
 def stats() -> dict[str, int]:
@@ -113,59 +113,53 @@ SEEN_PREFIX = "sach:dcat:seen:"
 
 def version_seen(version: str) -> float | None:
     """When this settings version was first served (epoch seconds); None if Redis is down."""
-    import time
-
-    try:
+    raw = None
+    with guarded(_UNAVAILABLE):
         redis = connect_to_redis()
         key = SEEN_PREFIX + version
         redis.set(key, repr(time.time()), nx=True, ex=90 * 86400)
-        raw = redis.get(key)
+        raw = cast("bytes | None", redis.get(key))
+    try:
         return float(raw) if raw else None
-    except Exception as e:
-        log.warning("DCAT cache unavailable: %s", e)
+    except ValueError:  # not written by this module
         return None
 
 
 def ready_version() -> str | None:
     """The settings version whose entries the last full rebuild finished."""
-    try:
+    raw = None
+    with guarded(_UNAVAILABLE):
         raw = cast("bytes | None", connect_to_redis().get(READY_KEY))  # responses are not decoded
-    except Exception as e:
-        log.warning("DCAT cache unavailable: %s", e)
+    try:
+        return raw.decode() if raw else None
+    except UnicodeDecodeError:  # not written by this module
         return None
-    return raw.decode() if raw else None
 
 
 def set_ready(version: str) -> None:
-    try:
+    with guarded(_UNAVAILABLE):
         connect_to_redis().set(READY_KEY, version)
-    except Exception as e:
-        log.warning("DCAT cache unavailable: %s", e)
 
 
 def put_many(entries: list[tuple[str, str, str, str]]) -> None:
     """Store ``[(id, version, field, value)]`` in one round trip."""
     if not entries or not enabled():
         return
-    try:
-        ttl = sach_config.dcat_cache_ttl()
+    ttl = sach_config.dcat_cache_ttl()
+    with guarded(_UNAVAILABLE):
         pipe = connect_to_redis().pipeline(transaction=False)
         for dataset_id, version, field, value in entries:
             key = _key(dataset_id)
             pipe.hset(key, field, version + _SEP + value)
             pipe.expire(key, ttl)
         pipe.execute()
-    except Exception as e:
-        log.warning("DCAT cache unavailable: %s", e)
 
 
 def invalidate_dataset(dataset_id: str | None) -> None:
     if not dataset_id:
         return
-    try:
+    with guarded(_UNAVAILABLE):
         connect_to_redis().delete(_key(dataset_id))
-    except Exception as e:
-        log.warning("DCAT cache unavailable: %s", e)
 
 
 def invalidate_organization(org_id: str | None) -> None:
@@ -180,10 +174,8 @@ def invalidate_organization(org_id: str | None) -> None:
                 "WHERE g.id = :org OR g.name = :org"), {"org": org_id})]
     if not ids:
         return
-    try:
+    with guarded(_UNAVAILABLE):
         connect_to_redis().delete(*[_key(i) for i in ids])
-    except Exception as e:
-        log.warning("DCAT cache unavailable: %s", e)
 
 
 def clear() -> int:

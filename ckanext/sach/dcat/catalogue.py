@@ -14,6 +14,7 @@ from ckan import model
 from ckanext.dcat.utils import catalog_uri
 
 from ckanext.sach import config as sach_config
+from ckanext.sach.values import label_text
 
 CKAN_API_DOCS = "https://docs.ckan.org/en/2.11/api/"
 
@@ -21,7 +22,7 @@ CKAN_API_DOCS = "https://docs.ckan.org/en/2.11/api/"
 def _licence(licence_id: str) -> tuple[str, str]:
     try:
         licence = model.Package.get_license_register().get(licence_id)
-    except Exception:  # the register may be unreachable; fall back to the id
+    except Exception:  # noqa: BLE001 -- CKAN's LicenseRegister raises a plain Exception when its list is unreachable; fall back to the id
         licence = None
     if licence is None:
         return licence_id, licence_id
@@ -59,7 +60,7 @@ def municipality_place() -> dict[str, str]:
     from ckanext.sach import vocab
 
     item = vocab.get("places", key) or {}
-    label = (item.get("label") or {}).get("es") if isinstance(item.get("label"), dict) else item.get("label")
+    label = label_text(item.get("label"), "es")
     return {
         "value": key,
         "label": label or f"{sach_config.municipality_name()}, Puebla",
@@ -97,7 +98,7 @@ def _vocab_digest() -> str:
     from ckanext.sach import vocab
 
     data = {name: vocab.items(name) for name in ("frequencies", "sectors", "places", "languages", "obligations")}
-    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode(), usedforsecurity=False).hexdigest()
 
 
 def forget() -> None:
@@ -134,4 +135,4 @@ def settings_version() -> str:
         "vocab": _vocab_digest(),
         "taxonomy": taxonomy_version(),
     }
-    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode(), usedforsecurity=False).hexdigest()[:16]

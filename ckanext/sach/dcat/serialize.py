@@ -13,10 +13,12 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import rdflib
+from cachetools import LRUCache, cached
 from rdflib import Literal, URIRef
 
 import ckan.plugins.toolkit as tk
@@ -24,7 +26,7 @@ from ckan.types import Context
 
 from ckanext.dcat.processors import HYDRA, RDFSerializer
 from ckanext.dcat.profiles import DCAT, RDF
-from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
+from ckanext.dcat.profiles.base import namespaces as dcat_namespaces
 
 from ckanext.sach.dcat import cache, catalogue, terms, turtle
 from ckanext.sach.dcat.profile import describe
@@ -66,7 +68,7 @@ def _writer() -> turtle.Writer:
 
 
 def _bind(g: rdflib.Graph) -> None:
-    for prefix, ns in DCAT_NAMESPACES.items():
+    for prefix, ns in dcat_namespaces.items():
         g.bind(prefix, ns)
     for prefix, ns in terms.EXTRA_NAMESPACES.items():
         g.bind(prefix, ns)
@@ -80,7 +82,7 @@ def effective_profiles() -> list[str]:
     its output, so running both only doubles the work.
     """
     names = catalogue.profiles()
-    loaded = _RDFSerializer(profiles=names)._profiles
+    loaded = _RDFSerializer(profiles=names)._profiles  # noqa: SLF001 -- ckanext-dcat keeps the loaded profiles there only
     keep = []
     for cls in loaded:
         if any(other is not cls and issubclass(other, cls) for other in loaded):
@@ -97,7 +99,7 @@ class Serializer:
         self._rdf = _RDFSerializer(profiles=self.profiles)
 
     @staticmethod
-    def _graph(bind: bool = True, shared: set[tuple] | None = None) -> rdflib.Graph:
+    def graph(bind: bool = True, shared: set[tuple] | None = None) -> rdflib.Graph:
         """A graph for one dataset. Turtle is written by our own writer with its own
         prefix table, so the graph needs namespace bindings only for rdflib's
         serialisers (RDF/XML, JSON-LD). With ``shared``, the profile collects the
@@ -108,7 +110,7 @@ class Serializer:
         return g
 
     def catalog_graph(self, catalog_dict: dict[str, Any]) -> tuple[rdflib.Graph, URIRef]:
-        self._rdf.g = self._graph()
+        self._rdf.g = self.graph()
         ref = self._rdf.graph_from_catalog(catalog_dict)
         return self._rdf.g, ref
 
@@ -126,7 +128,7 @@ class Serializer:
         nodes it refers to."""
         turtle_out = FORMATS[fmt][0] == "turtle"
         shared: set[tuple] = set()
-        self._rdf.g = g = self._graph(bind=not turtle_out, shared=shared)
+        self._rdf.g = g = self.graph(bind=not turtle_out, shared=shared)
         self._rdf.graph_from_dataset(dataset_dict)
         text = _writer().serialize(g) if turtle_out else strip(self.document(g, fmt), fmt)
         return Fragment(text, tuple(sorted(shared)))
@@ -153,37 +155,26 @@ class Fragment(NamedTuple):
     @classmethod
     def unpack(cls, value: str) -> Fragment:
         head, _, text = value.partition("\n")
-        shared = _HEADS.get(head)
-        if shared is None:  # datasets share a few combinations: parse each once
-            shared = tuple(_tuples(d) for d in json.loads(head))
-            if len(_HEADS) > 5000:
-                _HEADS.clear()
-            _HEADS[head] = shared
-        return cls(text, shared)
+        return cls(text, _shared_of(head))
 
 
-_HEADS: dict[str, tuple[tuple, ...]] = {}
+# Datasets share a few combinations of shared nodes: each head is parsed once per process.
+@cached(LRUCache(maxsize=5000), lock=threading.Lock())
+def _shared_of(head: str) -> tuple[tuple, ...]:
+    return tuple(_tuples(d) for d in json.loads(head))
 
 
 def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-_SHARED_TEXT: dict[tuple, str] = {}
-
-
+@cached(LRUCache(maxsize=20000), key=lambda descriptor, fmt, version: (version, CACHE_FIELD[fmt], descriptor),
+        lock=threading.Lock())
 def shared_text(descriptor: tuple, fmt: str, version: str) -> str:
     """The serialisation of one shared node, built once per process (and version)."""
-    key = (version, CACHE_FIELD[fmt], descriptor)
-    text = _SHARED_TEXT.get(key)
-    if text is None:
-        g = Serializer._graph(bind=FORMATS[fmt][0] != "turtle")
-        describe(g, descriptor)
-        text = _body(g, fmt)
-        if len(_SHARED_TEXT) > 20000:
-            _SHARED_TEXT.clear()
-        _SHARED_TEXT[key] = text
-    return text
+    g = Serializer.graph(bind=FORMATS[fmt][0] != "turtle")
+    describe(g, descriptor)
+    return _body(g, fmt)
 
 
 class SharedNodes:
@@ -223,24 +214,25 @@ def strip(text: str, fmt: str) -> str:
     return body
 
 
-_HEADERS: dict[tuple[Any, ...], tuple[str, URIRef]] = {}
+_HEADERS: LRUCache[tuple[Any, ...], tuple[str, URIRef]] = LRUCache(maxsize=64)
+_HEADERS_LOCK = threading.Lock()
 
 
 def header(serializer: Serializer, fmt: str, catalog_dict: dict[str, Any],
            paging: dict[str, Any] | None, version: str = "") -> tuple[str, URIRef]:
     """Document opening plus the dcat:Catalog description (kept per process by version)."""
     key = (version, fmt, json.dumps(catalog_dict, sort_keys=True, default=str))
-    cached = _HEADERS.get(key) if version else None
-    if cached is None:
+    with _HEADERS_LOCK:
+        known = _HEADERS.get(key) if version else None
+    if known is None:
         g, ref = serializer.catalog_graph(catalog_dict)
-        cached = (_body(g, fmt), ref)
+        known = (_body(g, fmt), ref)
         if version:
-            if len(_HEADERS) > 64:
-                _HEADERS.clear()
-            _HEADERS[key] = cached
-    body, ref = cached
+            with _HEADERS_LOCK:
+                _HEADERS[key] = known
+    body, ref = known
     if paging:
-        g = serializer._graph()
+        g = serializer.graph()
         _add_paging(g, paging)
         body += ("," if FORMATS[fmt][0] == "json-ld" else "") + _body(g, fmt)
     kind = FORMATS[fmt][0]
@@ -356,11 +348,11 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Seri
            served: list[str] | None = None) -> Iterator[tuple[Any, Fragment]]:
     keys = [(row.id, dataset_version(row, version)) for row in rows]
     found = cache.lookup(keys, field, stale=stale)
-    missing = [row.id for row, (_, state, _) in zip(rows, found) if state == cache.MISS]
+    missing = [row.id for row, (_, state, _) in zip(rows, found, strict=True) if state == cache.MISS]
     dicts = load_dicts(missing) if missing else {}
     fresh: list[tuple[str, str, str, str]] = []
     out: list[tuple[Any, Fragment]] = []
-    for row, (hit, state, stored), (_, ver) in zip(rows, found, keys):
+    for row, (hit, state, stored), (_, ver) in zip(rows, found, keys, strict=True):
         if state == cache.MISS:
             data = dicts.get(row.id)
             if data is None:  # vanished between listing and loading
@@ -368,14 +360,17 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Seri
             fragment = serializer.fragment(data, fmt)
             fresh.append((row.id, ver, field, fragment.pack()))
             stats["built"] = stats.get("built", 0) + 1
-            stored = ver
+            version_served = ver
         else:
-            assert hit is not None and stored is not None  # a fresh or stale entry has both
+            # a fresh or stale entry has both
+            assert hit is not None
+            assert stored is not None
             fragment = Fragment.unpack(hit)
             name = "cached" if state == cache.FRESH else "stale"
             stats[name] = stats.get(name, 0) + 1
+            version_served = stored
         if served is not None:
-            served.append(stored)
+            served.append(version_served)
         out.append((row, fragment))
     if fresh:
         cache.put_many(fresh)

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.redis import connect_to_redis
 
-from ckanext.sach import config
+from ckanext.sach import config, values
+from ckanext.sach.cache import Namespace
 
 log = logging.getLogger(__name__)
 
@@ -27,46 +27,19 @@ FEATURED = 6
 SECTION_ROWS = 1000
 
 
-def _prefix() -> str:
-    return f"{tk.config.get('ckan.site_id')}:sach:cache"
-
-
-def _generation() -> str:
-    value = connect_to_redis().get(f"{_prefix()}:generation")
-    if isinstance(value, bytes):
-        value = value.decode("utf-8")
-    return str(value or "0")
+#: the pages' cache (JSON; dates as text)
+PAGES = Namespace("cache", json_default=str)
 
 
 def invalidate() -> None:
     """Drop every cached page (called after any dataset create/update/delete)."""
-    try:
-        connect_to_redis().incr(f"{_prefix()}:generation")
-    except Exception:
-        log.warning("Could not invalidate the page cache", exc_info=True)
+    PAGES.bump()
 
 
 def cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()`` cached in Redis under ``name`` for the configured time;
     computed directly when the cache is disabled or Redis is unreachable."""
-    ttl = config.home_cache_seconds()
-    if ttl <= 0:
-        return compute()
-    redis = connect_to_redis()
-    try:
-        key = f"{_prefix()}:{_generation()}:{name}"
-        raw = redis.get(key)
-    except Exception:  # Redis down: serve uncached
-        log.warning("Redis unavailable: page cache disabled", exc_info=True)
-        return compute()
-    if raw:
-        return json.loads(raw)
-    value = compute()
-    try:
-        redis.setex(key, ttl, json.dumps(value, default=str))
-    except Exception:
-        log.warning("Could not cache %s", name, exc_info=True)
-    return value
+    return PAGES.get_or_compute(name, compute, config.home_cache_seconds())
 
 
 def _search(data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -207,20 +180,7 @@ def _resource(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def _audiences(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    if isinstance(value, str) and value.startswith("["):
-        try:
-            return [str(v) for v in json.loads(value)]
-        except ValueError:
-            return []
-    return [value] if value else []
-
-
-def _names(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    return [n for n in str(value or "").replace(",", " ").split() if n]
+    return [str(v) for v in values.as_list(value, keep_bad_json=False)]
 
 
 def informacion_util() -> list[dict[str, Any]]:
@@ -240,7 +200,7 @@ def informacion_util() -> list[dict[str, Any]]:
                 "topic": pkg.get("topic") or "",
                 "audience": _audiences(pkg.get("audience")),
                 "date": pkg.get("info_date") or "",
-                "related_datasets": _names(pkg.get("related_datasets")),
+                "related_datasets": values.split_names(pkg.get("related_datasets")),
                 "related_links": [
                     link for link in (pkg.get("related_links") or []) if isinstance(link, dict)
                 ],
@@ -293,7 +253,7 @@ def publication_plan() -> dict[str, Any]:
                 "target_date": pkg.get("target_date") or "",
                 "status": status,
                 "reason": pkg.get("reason") or "",
-                "published_dataset": next(iter(_names(pkg.get("published_dataset"))), None),
+                "published_dataset": next(iter(values.split_names(pkg.get("published_dataset"))), None),
             })
             if status in entry["counts"]:
                 entry["counts"][status] += 1
@@ -334,7 +294,7 @@ def ayuntamiento_abierto() -> dict[str, Any]:
                 "date": pkg.get("activity_date") or "",
                 "topic": pkg.get("activity_topic") or "",
                 "participants": _int(pkg.get("participants")),
-                "result_datasets": _names(pkg.get("result_datasets")),
+                "result_datasets": values.split_names(pkg.get("result_datasets")),
             }
             (week if pkg.get("activity_kind") == "semana" else campaign).append(item)
             for res in pkg.get("resources", []):

@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import re
 from typing import Any
 
-from ckanext.sach import dates
+import yaml
+
+from ckanext.sach import dates, values, vocab
 
 __all__ = [
     "FRESHNESS_STATES",
@@ -65,13 +66,7 @@ def _text(value: Any) -> bool:
 
 
 def _list(value: Any) -> list[Any]:
-    if isinstance(value, str):
-        try:
-            loaded = json.loads(value)
-        except ValueError:
-            return []
-        return loaded if isinstance(loaded, list) else []
-    return list(value) if isinstance(value, (list, tuple)) else []
+    return values.as_list(value, only_json=True)
 
 
 def has_dictionary(pkg: dict[str, Any]) -> bool:
@@ -145,13 +140,11 @@ def parse_period(frequency: str | None) -> tuple[int, str] | None:
         return None
     iso = frequency
     try:
-        from ckanext.sach import vocab
-
         item = vocab.get("frequencies", frequency)
-        if item is not None:
-            iso = item.get("iso8601") or ""
-    except Exception:  # vocab not loadable outside CKAN: use the value itself
-        pass
+    except (vocab.VocabularyError, OSError, yaml.YAMLError):  # vocabulary unreadable: the value itself
+        item = None
+    if item is not None:
+        iso = item.get("iso8601") or ""
     m = _PERIOD_RE.match(iso or "")
     return (int(m.group(1)), m.group(2)) if m else None
 
@@ -175,7 +168,7 @@ def _parse_date(value: Any) -> dt.date | None:
     text = value.strip()
     for fmt, size in (("%Y-%m", 7), ("%Y", 4)):
         try:
-            return dt.datetime.strptime(text[:size], fmt).date()
+            return dt.datetime.strptime(text[:size], fmt).replace(tzinfo=dt.UTC).date()  # a calendar day
         except ValueError:
             continue
     return None

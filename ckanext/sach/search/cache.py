@@ -11,25 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-from typing import Any, cast
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
 
-import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib.redis import connect_to_redis
 
+from ckanext.sach import cache as shared
 from ckanext.sach.search import config as search_config
 
-log = logging.getLogger(__name__)
-
+NAMESPACE = shared.Namespace("search")
 _DIRTY = "sach_search_dirty"
-_listening = False
-
-
-def _prefix() -> str:
-    return f"{tk.config.get('ckan.site_id') or 'default'}:sach:search"
 
 
 def mark_dirty() -> None:
@@ -51,10 +45,7 @@ def bump() -> None:
     from ckanext.sach.search import replica
 
     replica.note_index_write()
-    try:
-        connect_to_redis().incr(f"{_prefix()}:generation")
-    except Exception as e:  # Redis down: results are simply not cached (see get/put)
-        log.warning("Could not invalidate the search cache: %s", e)
+    NAMESPACE.bump()  # Redis down: results are simply not cached (see `lookup`)
 
 
 def _on_commit(session: Any) -> None:
@@ -71,45 +62,29 @@ def _on_rollback(session: Any) -> None:
 
 def listen() -> None:
     """Hook the session events once (called by `install()`)."""
-    global _listening
-    if _listening:
+    if sa.event.contains(model.Session, "after_commit", _on_commit):
         return
     sa.event.listen(model.Session, "after_commit", _on_commit)
     sa.event.listen(model.Session, "after_rollback", _on_rollback)
-    _listening = True
 
 
-def _key(statement: str, params: dict[str, Any], generation: bytes | None) -> str:
-    digest = hashlib.sha256(
+def _name(statement: str, params: dict[str, Any]) -> str:
+    return hashlib.sha256(
         json.dumps([statement, params], sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()
-    return f"{_prefix()}:{(generation or b'0').decode()}:{digest}"
 
 
-def get(statement: str, params: dict[str, Any]) -> tuple[str | None, Any]:
-    """(key to store under, cached value or None). The key is None when caching is off."""
+@contextmanager
+def lookup(statement: str, params: dict[str, Any]) -> Iterator[shared.Fill]:
+    """The cached result of a query, or the right to run it and `Fill.put` the result.
+
+    ``fill.key`` is None when caching is off (option at 0, a session with uncommitted index
+    writes, Redis unavailable): nothing is read or stored then. Concurrent identical misses
+    wait for the first one's result instead of running the same query (`ckanext.sach.cache`).
+    """
     seconds = search_config.cache_seconds()
-    if seconds <= 0 or model.Session.info.get(_DIRTY):
-        return None, None
-    try:
-        redis = connect_to_redis()
-        # CKAN's connection does not decode responses: bytes (redis-py types either)
-        key = _key(statement, params, cast("bytes | None", redis.get(f"{_prefix()}:generation")))
-        cached = redis.get(key)
-    except Exception as e:
-        log.warning("Search cache unavailable: %s", e)
-        return None, None
-    return key, json.loads(cached) if cached else None
-
-
-def put(key: str | None, value: Any) -> None:
-    if key is None:
+    if seconds <= 0 or is_dirty():
+        yield shared.Fill(NAMESPACE, None, 0)
         return
-    try:
-        payload = json.dumps(value)
-    except (TypeError, ValueError):  # not plain JSON (e.g. dates): not cached
-        return
-    try:
-        connect_to_redis().set(key, payload, ex=search_config.cache_seconds())
-    except Exception as e:
-        log.warning("Could not store a search result in the cache: %s", e)
+    with NAMESPACE.filling(_name(statement, params), seconds) as fill:
+        yield fill

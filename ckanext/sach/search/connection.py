@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pysolr
@@ -18,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from ckan import model
 from ckan.lib.search.common import SearchError, solr_datetime_decoder
 
+from ckanext.sach.cache import Fill
 from ckanext.sach.search import cache, document, replica
 from ckanext.sach.search import config as search_config
 from ckanext.sach.search.query import QueryBuilder, QueryError
@@ -52,8 +54,19 @@ UPSERT = sa.text(
         doc = EXCLUDED.doc, fields = EXCLUDED.fields, data_dict = EXCLUDED.data_dict,
         validated_data_dict = EXCLUDED.validated_data_dict, tsv = EXCLUDED.tsv,
         indexed_at = EXCLUDED.indexed_at
-    """
+    """  # noqa: S608 -- _VECTOR is a fixed expression of this module, values are bound
 )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a search answer holds: the fields of each document and the facets."""
+
+    fl: list[str] | None
+    want_all: bool
+    facet_fields: list[str]
+    facet_limit: int
+    facet_sort: str
 
 
 class Results:
@@ -86,7 +99,6 @@ def _table_exists() -> bool:
 
 
 _ORM_WRITES = "sach_orm_writes"
-_listening = False
 
 
 def _has_pending_work(scoped: Any) -> bool:
@@ -116,14 +128,12 @@ def _forget_orm_writes(session: Any, *args: Any) -> None:
 
 def listen() -> None:
     """Follow CKAN's session: which transactions have uncommitted ORM work (once, at install)."""
-    global _listening
-    if _listening:
+    if sa.event.contains(model.Session, "after_flush", _mark_orm_writes):
         return
     sa.event.listen(model.Session, "after_flush", _mark_orm_writes)
     sa.event.listen(model.Session, "do_orm_execute", _on_orm_execute)
     sa.event.listen(model.Session, "after_commit", _forget_orm_writes)
     sa.event.listen(model.Session, "after_rollback", _forget_orm_writes)
-    _listening = True
 
 
 def _int_param(params: dict[str, Any], name: str, default: int) -> int:
@@ -207,7 +217,7 @@ class PgSearchConnection:
                 where = builder.fq_clause(q)
             except SearchError as e:
                 raise pysolr.SolrError(str(e)) from e
-        statement = sa.text(f"DELETE FROM sach_search_doc AS d WHERE {where}")
+        statement = sa.text(f"DELETE FROM sach_search_doc AS d WHERE {where}")  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
         standalone = bool(commit) and not _has_pending_work(model.Session)
         if not _table_exists():
             from ckanext.sach.search import schema
@@ -222,7 +232,7 @@ class PgSearchConnection:
                 model.Session.rollback()
             if _is_missing_table(e):
                 raise pysolr.SolrError(TABLE_MISSING) from e
-            raise pysolr.SolrError(f"Could not delete from the search index: {e.orig}") from e
+            raise pysolr.SolrError(f"Could not delete from the search index: {e.orig}") from e  # noqa: S608 -- an error message, not SQL
         cache.mark_dirty()
         if standalone:
             model.Session.commit()
@@ -300,20 +310,20 @@ class PgSearchConnection:
                 for i, (e, direction) in enumerate(keys)
             )
             parts = [
-                f"SELECT {count_columns} FROM m",
+                f"SELECT {count_columns} FROM m",  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                 # unnest in the select list (one set-returning projection over m) costs less
                 # per term than a lateral function scan per row
-                "SELECT 1, t.field, t.value, x.c, NULL, NULL, NULL, NULL, NULL FROM ("
+                "SELECT 1, t.field, t.value, x.c, NULL, NULL, NULL, NULL, NULL FROM ("  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                 "SELECT e.term, count(*) AS c FROM (SELECT unnest(m.facet_terms) AS term FROM m) "
                 f"AS e GROUP BY e.term HAVING count(*) >= {builder.param(facet_mincount)}) AS x "
                 "JOIN sach_search_term AS t ON t.id = x.term "
                 f"WHERE t.field = ANY(CAST({builder.param(facet_fields)} AS text[]))",
             ]
             if rows:
-                inner = f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} {limit}"
+                inner = f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} {limit}"  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                 parts.append(select_page.format(apart=", ".join(apart), inner=inner))
             sql = (
-                f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "
+                f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                 f"FROM sach_search_doc AS d WHERE {where_sql}) " + " UNION ALL ".join(parts)
             )
         else:
@@ -323,40 +333,47 @@ class PgSearchConnection:
             ordering = ", ".join(
                 f"{expression} {direction} NULLS LAST" for expression, direction in keys
             )
-            parts = [f"SELECT {count_columns} FROM sach_search_doc AS d WHERE {where_sql}"]
+            parts = [f"SELECT {count_columns} FROM sach_search_doc AS d WHERE {where_sql}"]  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
             if rows:
                 inner = (
-                    f"SELECT d.index_id, CAST({rank} AS real) AS score FROM sach_search_doc AS d "
+                    f"SELECT d.index_id, CAST({rank} AS real) AS score FROM sach_search_doc AS d "  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
                     f"WHERE {where_sql} ORDER BY {ordering} {limit}"
                 )
                 parts.append(select_page.format(apart=", ".join(apart), inner=inner))
             sql = " UNION ALL ".join(parts)
         statement = sa.text(sql)
 
-        cache_key, cached = cache.get(
+        with cache.lookup(
             statement.text,
             {**builder.params, "_fl": fl, "_facet": [facet_limit, facet_sort], "_dates": self.decode_dates},
-        )
-        if cached is not None:
-            docs = self._decoded(cached["docs"])
-            return Results(docs, cached["hits"], {"facet_fields": cached["facets"]})
+        ) as fill:
+            if not fill.hit:
+                fill.value = self._run(statement, builder.params, fill,
+                                       _Shape(fl, want_all, facet_fields, facet_limit, facet_sort))
+        answer = fill.value
+        return Results(self._decoded(answer["docs"]), answer["hits"], {"facet_fields": answer["facets"]})
 
-        session = model.Session
+    def _run(self, statement: Any, params: dict[str, Any], fill: Fill, shape: _Shape) -> dict[str, Any]:
+        """Run the search query; its answer is cached unless it was read on a replica that may
+        lag (see `replica.execute`)."""
         try:
-            rows_out, cache_key = replica.execute(session, statement, builder.params, cache_key)
+            rows_out, cache_key = replica.execute(model.Session, statement, params, fill.key)
         except sa_exc.DBAPIError as e:
             if _is_missing_table(e):
                 raise SearchError(TABLE_MISSING) from None
             log.warning("Search query failed: %s", e.orig)
             raise SearchError("The search query could not be run") from None
-
         hits = next((int(r["c"]) for r in rows_out if r["kind"] == 0), 0)
         facet_rows = [(r["f"], r["v"], r["c"]) for r in rows_out if r["kind"] == 1]
         result_rows = sorted((r for r in rows_out if r["kind"] == 2), key=lambda r: r["rn"])
-        docs = [self._doc(row, fl, want_all) for row in result_rows]
-        facets = self._facets(facet_fields, facet_rows, facet_limit, facet_sort)
-        cache.put(cache_key, {"docs": docs, "hits": int(hits), "facets": facets})
-        return Results(self._decoded(docs), int(hits), {"facet_fields": facets})
+        answer = {
+            "docs": [self._doc(row, shape.fl, shape.want_all) for row in result_rows],
+            "hits": int(hits),
+            "facets": self._facets(shape.facet_fields, facet_rows, shape.facet_limit, shape.facet_sort),
+        }
+        if cache_key is not None:
+            fill.put(answer)
+        return answer
 
     def _decoded(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """With `decode_dates` (CKAN's default connection) Solr-formatted date strings come back
@@ -384,13 +401,12 @@ class PgSearchConnection:
         for field, value, count in rows:
             grouped[field].append((value, int(count)))
         out: dict[str, list[Any]] = {}
-        for field, values in grouped.items():
+        for field, counted in grouped.items():
             if sort == "index":
-                values.sort(key=lambda vc: vc[0])
+                counted.sort(key=lambda vc: vc[0])
             else:
-                values.sort(key=lambda vc: (-vc[1], vc[0]))
-            if limit >= 0:
-                values = values[:limit]
+                counted.sort(key=lambda vc: (-vc[1], vc[0]))
+            values = counted[:limit] if limit >= 0 else counted
             flat: list[Any] = []
             for value, count in values:
                 flat.extend((value, count))

@@ -23,8 +23,9 @@ from typing import Any
 
 import yaml
 
+from ckanext.sach.values import DEFAULT_LANG, label_text
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_LANG = "es"
 LANGS = ("es", "en")
 
 #: vocabulary name -> config option that may point to a replacement file
@@ -44,9 +45,7 @@ class VocabularyError(ValueError):
 
 def names() -> list[str]:
     """Names of the vocabularies shipped with the extension."""
-    return sorted(
-        os.path.splitext(f)[0] for f in os.listdir(HERE) if f.endswith(".yaml")
-    ) + ["licenses"]
+    return [*sorted(os.path.splitext(f)[0] for f in os.listdir(HERE) if f.endswith(".yaml")), "licenses"]
 
 
 def path(name: str) -> str:
@@ -71,7 +70,7 @@ def _config_value(option: str) -> str:
         import ckan.plugins.toolkit as tk
 
         return (tk.config.get(option) or "").strip()
-    except Exception:  # outside a CKAN app (scripts, docs)
+    except ImportError:  # without CKAN (scripts, docs)
         return ""
 
 
@@ -79,10 +78,7 @@ def _load(name: str, file_path: str) -> list[dict[str, Any]]:
     if not os.path.exists(file_path):
         raise VocabularyError(f"Vocabulary {name!r}: file not found: {file_path}")
     with open(file_path, encoding="utf-8") as f:
-        if file_path.endswith(".json"):
-            data = json.load(f)
-        else:
-            data = yaml.safe_load(f)
+        data = json.load(f) if file_path.endswith(".json") else yaml.safe_load(f)
     if name == "licenses":
         data = [
             dict(lic, value=lic["id"], label={"es": lic["title"], "en": lic["title"]})
@@ -92,10 +88,10 @@ def _load(name: str, file_path: str) -> list[dict[str, Any]]:
         raise VocabularyError(f"Vocabulary {name!r} must be a list of items: {file_path}")
     seen: set[str] = set()
     items = []
-    for item in data:
-        if not isinstance(item, dict) or "value" not in item:
-            raise VocabularyError(f"Vocabulary {name!r}: item without value: {item!r}")
-        item = dict(item)
+    for entry in data:
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise VocabularyError(f"Vocabulary {name!r}: item without value: {entry!r}")
+        item = dict(entry)
         item["value"] = str(item["value"])
         label = item.get("label")
         if isinstance(label, str):
@@ -140,21 +136,6 @@ def get(name: str, value: Any) -> dict[str, Any] | None:
     return _index[(name, path(name))].get(str(value))
 
 
-def current_lang() -> str:
-    """Language of the current request; ``es`` outside a request."""
-    try:
-        from ckan.common import request
-        from ckan.lib.i18n import get_lang
-
-        if request:
-            lang = get_lang()
-            if lang:
-                return str(lang).split("_")[0]
-    except Exception:  # no request context
-        pass
-    return DEFAULT_LANG
-
-
 def label(name: str, value: Any, lang: str | None = None) -> str:
     """Label of ``value`` in ``lang`` (default: request language, fallback es).
 
@@ -163,8 +144,7 @@ def label(name: str, value: Any, lang: str | None = None) -> str:
     item = get(name, value)
     if item is None:
         return "" if value is None else str(value)
-    lang = lang or current_lang()
-    return item["label"].get(lang) or item["label"][DEFAULT_LANG]
+    return label_text(item["label"], lang)
 
 
 def choices(name: str) -> list[dict[str, Any]]:

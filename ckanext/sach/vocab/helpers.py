@@ -1,10 +1,9 @@
 """Template helpers over the vocabularies (registered through registry.HELPER_MODULES)."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ckanext.sach import vocab
+from ckanext.sach import values, vocab
 
 __all__ = [
     "sach_facet_item_label",
@@ -37,19 +36,7 @@ def sach_vocab_label(name: str, value: Any, lang: str | None = None) -> str:
 
 def sach_vocab_list(value: Any) -> list[Any]:
     """A list value as a list (accepts a list, its JSON text, or a single value)."""
-    if value in (None, "", []):
-        return []
-    if isinstance(value, str):
-        if value.startswith("["):
-            try:
-                loaded = json.loads(value)
-                return loaded if isinstance(loaded, list) else [value]
-            except ValueError:
-                return [value]
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
+    return values.as_list(value)
 
 
 def sach_vocab_labels(name: str, value: Any, lang: str | None = None) -> list[str]:
