@@ -14,11 +14,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.sach.logic.indexing import facet_titles
-from tests.helpers import VALID_DATASET as VALID
+from tests.factories import SachDatasetFactory
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -78,9 +77,8 @@ def site(app: Any) -> dict[str, Any]:
     }
     factories.Group(name="finanzas", title="Finanzas")
     for name, org, private, fields in DATASETS:
-        data = copy.deepcopy(VALID)
-        data.update(copy.deepcopy(fields), name=name, owner_org=orgs[org]["id"], private=private)
-        tk.get_action("package_create")({"user": sysadmin["name"]}, data)
+        SachDatasetFactory(user=sysadmin, name=name, owner_org=orgs[org]["id"], private=private,
+                           **copy.deepcopy(fields))
     token = factories.APIToken(user=editor["name"])["token"]
     return {"anonymous": {}, "editor": {"Authorization": token}}
 
@@ -93,7 +91,8 @@ def _search(app: Any, headers: dict[str, str], **params: Any) -> dict[str, Any]:
 
 
 def _fq(field: str, value: str) -> str:
-    return '%s:"%s"' % (field, value.replace("\\", "\\\\").replace('"', '\\"'))
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{field}:"{escaped}"'
 
 
 @pytest.mark.parametrize(("who", "visible"), [("anonymous", PUBLIC), ("editor", EDITOR_SEES)])
@@ -101,7 +100,7 @@ def test_api_facet_counts_are_datasets_found_by_the_facet(
     app: Any, site: dict[str, Any], who: str, visible: set[str]
 ) -> None:
     headers = site[who]
-    fields = list(facet_titles()) + ["freshness", "openness_stars"]
+    fields = [*facet_titles(), "freshness", "openness_stars"]
     result = _search(app, headers, q="*:*", rows=100, include_private=True,
                      **{"facet.field": fields, "facet.limit": -1})
     assert {d["name"] for d in result["results"]} == visible
