@@ -12,7 +12,7 @@ The root ``conftest.py`` loads this module as a pytest plugin, so every test pac
 ``live_site(reset_db, reset_index)`` serves CKAN's test app (every configured plugin, a fresh
 database and index) on a free loopback port for the browser, as a context manager for the
 module-scoped ``live`` fixtures. ``axe_serious(page)`` runs axe-core on the page and returns
-its serious and critical violations.
+its serious and critical violations; ``page_problems(page, width)`` adds horizontal overflow.
 Modules mark themselves with ``needs_chromium`` to be skipped, not failed, without Chromium.
 """
 from __future__ import annotations
@@ -28,7 +28,8 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-__all__ = ["CHROMIUM", "LAUNCH_ARGS", "WCAG", "axe_serious", "browser", "live_site", "needs_chromium", "page"]
+__all__ = ["CHROMIUM", "LAUNCH_ARGS", "WCAG", "axe_serious", "browser", "live_site", "needs_chromium", "page",
+           "page_problems"]
 
 CHROMIUM = os.environ.get("SACH_CHROMIUM", "/usr/bin/chromium")
 # No sandbox (containers, root), no GPU, and nothing of Chromium's own traffic (component
@@ -74,6 +75,19 @@ def axe_serious(page: Page, tags: Iterable[str] = WCAG, nodes: int = 3) -> list[
              "nodes": [n["target"] for n in v["nodes"]][:nodes]}
             for v in results.response["violations"] if v["impact"] in SERIOUS]
 
+
+
+def page_problems(page: Page, width: int) -> dict[str, Any]:
+    """What a reader ``width`` px wide meets on the page: ``overflow`` (the page's width when it is
+    wider than the viewport) and ``axe`` (serious and critical violations); empty when neither."""
+    found: dict[str, Any] = {}
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > width + 1:
+        found["overflow"] = scroll_width
+    serious = axe_serious(page)
+    if serious:
+        found["axe"] = serious
+    return found
 
 @contextlib.contextmanager
 def live_site(reset_db: Callable[[], None], reset_index: Callable[[], None],

@@ -12,7 +12,7 @@ import pytest
 
 from ckan.tests import factories
 
-from tests.browser import axe_serious, needs_chromium
+from tests.browser import needs_chromium, page_problems
 from tests.helpers import PASSWORD
 from tests.microsite.test_browser import (  # noqa: F401  (pytest fixtures)
     _site_url_is_live_server,
@@ -35,14 +35,7 @@ def _pages(live: dict[str, Any]) -> list[str]:
 def _check(page, url: str, width: int) -> dict[str, Any]:
     response = page.goto(url)
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
-    found: dict[str, Any] = {}
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    if scroll_width > width + 1:
-        found["overflow"] = scroll_width
-    serious = axe_serious(page)
-    if serious:
-        found["axe"] = serious
-    return found
+    return page_problems(page, width)
 
 
 @pytest.mark.parametrize(("width", "height"), WIDTHS)

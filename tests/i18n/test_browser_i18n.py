@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import axe_serious, needs_chromium
+from tests.browser import needs_chromium, page_problems
 from tests.microsite.test_browser import (  # noqa: F401  (pytest fixtures)
     _site_url_is_live_server,
     live,
@@ -108,13 +108,7 @@ def test_about_and_error_pages_accessible(live, browser, width, height, prefix):
             assert response is not None and response.status == status, (url, response and response.status)
             assert page.locator("html").get_attribute("lang") == lang
             assert (heading_en if prefix else heading_es) in page.locator("h1").first.inner_text()
-            found: dict[str, Any] = {}
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            if scroll_width > width + 1:
-                found["overflow"] = scroll_width
-            serious = axe_serious(page)
-            if serious:
-                found["axe"] = serious
+            found = page_problems(page, width)
             if found:
                 problems[prefix + path] = found
     finally:
