@@ -59,6 +59,7 @@ Servers started here are stopped by their process group at the end, also on Ctrl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -168,17 +169,18 @@ class Site:
             self.ckan("user", "add", ADMIN, f"email={ADMIN}@example.org",
                       f"password={uuid.uuid4().hex}Aa1!")
         self.ckan("sysadmin", "add", ADMIN)
-        self.token = self.ckan("user", "token", "add", ADMIN, f"load-{int(time.time())}").strip().splitlines()[-1].strip()
+        answer = self.ckan("user", "token", "add", ADMIN, f"load-{int(time.time())}")
+        self.token = answer.strip().splitlines()[-1].strip()
 
     # --- servers
     def start_server(self, mode: str, port: int) -> subprocess.Popen:
         run_dir = self.local / f"serve-{mode}"
         run_dir.mkdir(exist_ok=True)
         env = {**self.env, "SACH_LOCAL_DIR": str(run_dir)}
-        logf = open(run_dir / "server.log", "a")
-        proc = subprocess.Popen([str(ROOT / "scripts" / "serve.sh"), str(BIN / "ckan"), str(self.ini), HOST,
-                                 str(port), mode], cwd=ROOT, env=env, stdout=logf, stderr=logf,
-                                start_new_session=True)
+        with open(run_dir / "server.log", "a") as logf:  # the server keeps its own descriptor
+            proc = subprocess.Popen([str(ROOT / "scripts" / "serve.sh"), str(BIN / "ckan"), str(self.ini), HOST,
+                                     str(port), mode], cwd=ROOT, env=env, stdout=logf, stderr=logf,
+                                    start_new_session=True)
         deadline = time.time() + 180
         while time.time() < deadline:
             if proc.poll() is not None:
@@ -213,7 +215,7 @@ class Site:
         data = self.local / "pg" / "data"
         cmd = [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", action]
         if os.geteuid() == 0:
-            cmd = ["runuser", "-u", "postgres", "--"] + cmd
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
         self.sh(*cmd, timeout=120)
 
     def redis_shutdown(self) -> None:
@@ -243,10 +245,8 @@ def stop_server(proc: subprocess.Popen) -> None:
         time.sleep(0.2)
     for pid, _, pgid, _ in _procs():
         if pgid == proc.pid:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 # ------------------------------------------------------------------ HTTP
@@ -322,7 +322,7 @@ class Recorder:
 def client_loop(port: int, mix: list[tuple[str, str, int]], until: float, rec: Recorder, seed: int,
                 timeout: float) -> None:
     rnd = random.Random(seed)
-    kinds = [m for m in mix]
+    kinds = list(mix)
     weights = [m[2] for m in mix]
     conn: http.client.HTTPConnection | None = None
     while True:
@@ -374,7 +374,7 @@ def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     values = sorted(values)
-    k = min(len(values) - 1, max(0, int(round(p / 100 * len(values) + 0.5)) - 1))
+    k = min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))
     return values[k]
 
 
@@ -423,9 +423,9 @@ def loadavg() -> str:
 
 def warm_up(port: int, mix) -> None:
     bad = []
-    for kind, path, _ in mix:
+    for _kind, path, _ in mix:
         for _ in range(2):
-            status, _, body = fetch(port, path, timeout=60)
+            status, _, _body = fetch(port, path, timeout=60)
         if status != 200:
             bad.append(f"{status} {path}")
     if bad:
@@ -624,7 +624,7 @@ def phase_faults(site: Site, args, results: dict) -> None:
                    for i in range(10)]
         writer = threading.Thread(target=writer_loop, args=(port, site.token, until, orgs[0], run_id,
                                                             attempts, stop), daemon=True)
-        for t in readers + [writer]:
+        for t in [*readers, writer]:
             t.start()
         events = []
         for service, at in (("postgresql", 0.2), ("redis", 0.6)):
@@ -641,7 +641,7 @@ def phase_faults(site: Site, args, results: dict) -> None:
             up = time.perf_counter()
             log(f"{service} back after {up - down:.1f} s")
             events.append({"service": service, "down_at": down, "up_at": up})
-        for t in readers + [writer]:
+        for t in [*readers, writer]:
             t.join(timeout=total + 60)
         stop.set()
         rows = rec.rows

@@ -42,7 +42,8 @@ SEARCH_TERMS = ["presupuesto", "obras públicas", "agua potable", "licencias", "
 
 def _search_bench() -> Any:
     spec = importlib.util.spec_from_file_location("bench_search", ROOT / "bench" / "search.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -70,7 +71,7 @@ def microsite_content(rng: random.Random) -> None:
 
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     ctx = {"user": site["name"], "ignore_auth": True}
-    orgs = [o for o in model.Session.query(model.Group).filter_by(is_organization=True, state="active")]
+    orgs = list(model.Session.query(model.Group).filter_by(is_organization=True, state="active"))
     names = [r[0] for r in model.Session.query(model.Package.name)
              .filter_by(type="dataset", private=False).limit(500)]
     topics = [c["value"] for c in sach_microsite_topic_choices()]

@@ -26,7 +26,8 @@ def main() -> None:
     spec = importlib.util.spec_from_file_location(
         "ckanext.sach", package / "__init__.py", submodule_search_locations=[str(package)]
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["ckanext.sach"] = module
     spec.loader.exec_module(module)

@@ -33,8 +33,11 @@ def main(ini: str) -> None:
         with open(pw_file, "w", encoding="utf-8") as f:
             f.write(password)
     ckan(ini, "sysadmin", "add", USER)
-    password = open(pw_file, encoding="utf-8").read().strip() if os.path.exists(pw_file) else "(set earlier; see .local/admin-password)"
-    print(f"==> Sysadmin: user '{USER}'  password '{password}'")
+    remembered = "(set earlier; see .local/admin-password)"
+    if os.path.exists(pw_file):
+        with open(pw_file, encoding="utf-8") as f:
+            remembered = f.read().strip()
+    print(f"==> Sysadmin: user '{USER}'  password '{remembered}'")
 
 
 if __name__ == "__main__":

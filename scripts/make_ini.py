@@ -28,9 +28,10 @@ def render(text: str) -> str:
         elif _JWT.match(line):
             lines.append(line.replace(PLACEHOLDER, jwt_secret))
         else:
-            while PLACEHOLDER in line:
-                line = line.replace(PLACEHOLDER, secrets.token_urlsafe(32), 1)
-            lines.append(line)
+            filled = line
+            while PLACEHOLDER in filled:
+                filled = filled.replace(PLACEHOLDER, secrets.token_urlsafe(32), 1)
+            lines.append(filled)
     return "".join(lines)
 
 

@@ -12,8 +12,22 @@ the app, which connects to PostgreSQL), and the fixtures below that need the dat
 from __future__ import annotations
 
 import pytest
+from pytest_factoryboy import register
+
+from tests import factories
+
+# `browser` (one Chromium per run), `page` (a fresh one per test) for the browser tests.
+pytest_plugins = ["tests.browser"]
 
 PLUGIN_MIGRATIONS = ("activity", "sach")
+
+
+# Fixtures `sach_dataset`, `sach_resource`, `sach_dependencia`, `sach_user` (and their
+# `sach_dataset__<field>` attribute fixtures); CKAN's plugin owns `dataset`, `user`, `organization`.
+register(factories.SachDatasetFactory, "sach_dataset")
+register(factories.SachResourceFactory, "sach_resource")
+register(factories.SachDependenciaFactory, "sach_dependencia")
+register(factories.SachUserFactory, "sach_user")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -15,7 +15,8 @@ import pytest
 
 from ckan.tests import factories
 
-from tests.helpers import PASSWORD, VALID_DATASET, dataset_maker
+from tests.factories import dataset_of
+from tests.helpers import PASSWORD
 
 ORG = "tesoreria-municipal"
 OTHER_ORG = "sistema-municipal-dif"
@@ -32,7 +33,7 @@ def officer() -> dict[str, Any]:
 @pytest.fixture
 def other_org() -> dict[str, Any]:
     org = factories.Organization(name=OTHER_ORG, title="Sistema Municipal DIF")
-    dataset = dataset_maker(VALID_DATASET, "padron-dif", "Padrón DIF")(org, name="padron-dif")
+    dataset = dataset_of(org, name="padron-dif", title="Padrón DIF")
     return {"org": org, "dataset": dataset}
 
 

@@ -7,59 +7,37 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from ckan import model
-from ckan.common import config
 from ckan.tests import factories
 
+from tests.browser import axe_serious, live_site, needs_chromium
 from tests.helpers import PASSWORD
 
 from .conftest import ORG, resource_row, row, xlsx
 
-CHROMIUM = os.environ.get("SACH_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ROOT / "test-artifacts" / "screens"
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),
+    needs_chromium,
     pytest.mark.usefixtures("with_plugins"),
 ]
 
 
 @pytest.fixture(scope="module")
 def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
-    import ckan.plugins as plugins
-    from ckan.tests.helpers import _get_test_app
-
-    names = [name for name in config["ckan.plugins"] if not plugins.plugin_loaded(name)]
-    if names:
-        plugins.load(*names)
-    reset_db()
-    reset_index()
-    server = make_server("127.0.0.1", 0, _get_test_app().flask_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    old_site_url = config["ckan.site_url"]
-    config["ckan.site_url"] = base
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with live_site(reset_db, reset_index) as base:
         user = factories.User(password=PASSWORD, fullname="Oficial de datos de Tesorería")
         factories.Organization(name=ORG, title="Tesorería Municipal",
                                users=[{"name": user["name"], "capacity": "editor"}])
         yield {"base": base, "user": user}
-    finally:
-        server.shutdown()
-        config["ckan.site_url"] = old_site_url
-        for name in reversed(names):
-            if plugins.plugin_loaded(name):
-                plugins.unload(name)
 
 
 @pytest.fixture(autouse=True)
@@ -69,26 +47,10 @@ def _live_settings(request, ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, "ckanext.sach.bulk.sync_max_datasets", 5)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
 def _axe(page: Any, name: str, problems: dict[str, Any]) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"carga-masiva-{name}.png"), full_page=True)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
-    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [v["id"] for v in axe_serious(page, tags=("wcag2a", "wcag2aa"))]
     if serious:
         problems[name] = serious
 

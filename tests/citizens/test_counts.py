@@ -58,7 +58,7 @@ def _cards(body: str, kind: str) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("who,expected", [("anonymous", 2), ("editor", 3)])
+@pytest.mark.parametrize(("who", "expected"), [("anonymous", 2), ("editor", 3)])
 def test_dependencias_list_counts_what_the_visitor_opens(app, catalogue, who, expected):
     if who == "editor":
         login(app, catalogue["editor"])
@@ -69,7 +69,7 @@ def test_dependencias_list_counts_what_the_visitor_opens(app, catalogue, who, ex
         assert _found(app, href) == n, href
 
 
-@pytest.mark.parametrize("who,expected", [("anonymous", 2), ("editor", 3)])
+@pytest.mark.parametrize(("who", "expected"), [("anonymous", 2), ("editor", 3)])
 def test_temas_list_counts_what_the_visitor_opens(app, catalogue, who, expected):
     if who == "editor":
         login(app, catalogue["editor"])
@@ -79,7 +79,7 @@ def test_temas_list_counts_what_the_visitor_opens(app, catalogue, who, expected)
         assert _found(app, href) == n, href
 
 
-@pytest.mark.parametrize("who,expected", [("anonymous", 2), ("editor", 3)])
+@pytest.mark.parametrize(("who", "expected"), [("anonymous", 2), ("editor", 3)])
 def test_home_cards_count_what_the_visitor_opens(app, catalogue, who, expected):
     if who == "editor":
         login(app, catalogue["editor"])

@@ -48,14 +48,15 @@ def test_timestamps_are_shown_in_the_site_time_zone(app):
     with app.flask_app.test_request_context("/"):
         # a timestamp is UTC in CKAN: 05:30 UTC is still the 14th in Mexico City
         assert helpers.sach_datetime("2025-01-15T05:30:00") == "14 de enero de 2025"
-        assert helpers.sach_datetime(datetime.datetime(2025, 1, 15, 5, 30), with_hours=True) == \
+        naive_utc = datetime.datetime(2025, 1, 15, 5, 30)  # noqa: DTZ001 -- CKAN stores naive UTC timestamps
+        assert helpers.sach_datetime(naive_utc, with_hours=True) == \
             "14 de enero de 2025, 23:30"
         # a date alone is never shifted, even through the timestamp formatter
         assert helpers.sach_datetime("2025-03-01") == "1 de marzo de 2025"
     assert dates.format_datetime("2025-01-15T05:30:00", with_hours=True, lang="en") == "14 January 2025, 23:30"
 
 
-@pytest.mark.parametrize("prefix,expected", [("", ES), ("/en", EN)])
+@pytest.mark.parametrize(("prefix", "expected"), [("", ES), ("/en", EN)])
 def test_dataset_page_shows_stored_dates(app, dated, prefix, expected):
     body = app.get(f"{prefix}/dataset/{dated['name']}").body
     for text in expected:
@@ -64,7 +65,7 @@ def test_dataset_page_shows_stored_dates(app, dated, prefix, expected):
         assert text not in body, text
 
 
-@pytest.mark.parametrize("prefix,expected", [("", ES[0]), ("/en", EN[0])])
+@pytest.mark.parametrize(("prefix", "expected"), [("", ES[0]), ("/en", EN[0])])
 def test_lists_say_declared_modified(app, dated, prefix, expected):
     """Home and microsite lists: "Actualizado" is the declared ``modified``."""
     body = app.get(f"{prefix}/").body
@@ -86,7 +87,7 @@ def test_exports_keep_the_dates(app, dated):
     assert api["temporal_coverage"] == [{"start": "2024-01-01", "end": "2024-12-31"}]
 
 
-@pytest.mark.parametrize("dataset_type,field,prefix,expected,wrong", [
+@pytest.mark.parametrize(("dataset_type", "field", "prefix", "expected", "wrong"), [
     ("informacion_util", "info_date", "", "1 de marzo de 2025", "28 de febrero de 2025"),
     ("informacion_util", "info_date", "/en", "March 1, 2025", "February 28, 2025"),
     ("plan_publicacion", "target_date", "", "1 de marzo de 2025", "28 de febrero de 2025"),
@@ -103,7 +104,7 @@ def test_microsite_content_page_shows_stored_date(app, make_content, dataset_typ
     assert wrong not in body
 
 
-@pytest.mark.parametrize("prefix,expected,wrong", [
+@pytest.mark.parametrize(("prefix", "expected", "wrong"), [
     ("", "1 de marzo de 2025", "28 de febrero de 2025"),
     ("/en", "March 1, 2025", "February 28, 2025"),
 ])

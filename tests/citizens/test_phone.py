@@ -6,81 +6,49 @@ the first screen; "Filtrar resultados" is reached and pressed by keyboard."""
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
 
 from ckan.tests import factories
 
+from tests.browser import needs_chromium, page_problems
 from tests.helpers import PASSWORD
 from tests.microsite.test_browser import (  # noqa: F401  (pytest fixtures)
-    CHROMIUM,
     _site_url_is_live_server,
-    browser,
     live,
     public_pages,
 )
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),
+    needs_chromium,
     pytest.mark.usefixtures("with_plugins"),
 ]
 
 WIDTHS = ((360, 800), (1280, 900))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _plugins_loaded_together():
-    """Load every plugin in one call before ``live`` does (one at a time,
-    ``sach`` would chain ``package_activity_list`` before ``activity`` defines it)."""
-    import ckan.plugins as plugins
-    from ckan.common import config
-
-    names = [n for n in config["ckan.plugins"] if not plugins.plugin_loaded(n)]
-    if names:
-        plugins.load(*names)
-    # linked files are not downloaded for a personal-data scan here (no network)
-    old = config.get("ckanext.sach.privacy.scan_links")
-    config["ckanext.sach.privacy.scan_links"] = False
-    yield
-    config["ckanext.sach.privacy.scan_links"] = old
-
-
 def _pages(live: dict[str, Any]) -> list[str]:
     return [path for _, path in public_pages(live)] + ["/transparencia/cobertura"]
 
 
-def _check(page, axe, url: str, width: int) -> dict[str, Any]:
+def _check(page, url: str, width: int) -> dict[str, Any]:
     response = page.goto(url)
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
-    found: dict[str, Any] = {}
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    if scroll_width > width + 1:
-        found["overflow"] = scroll_width
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    serious = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    if serious:
-        found["axe"] = serious
-    return found
+    return page_problems(page, width)
 
 
-@pytest.mark.parametrize("width,height", WIDTHS)
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_public_and_officer_pages(live, browser, width, height, prefix):
-    from axe_playwright_python.sync_playwright import Axe
-
     officer = factories.Sysadmin(password=PASSWORD)
     context = browser.new_context(viewport={"width": width, "height": height}, locale="es-MX")
     page = context.new_page()
     page.set_default_timeout(15000)
-    axe = Axe()
     problems: dict[str, Any] = {}
     try:
         for path in _pages(live):
-            found = _check(page, axe, live["base"] + prefix + path, width)
+            found = _check(page, live["base"] + prefix + path, width)
             if found:
                 problems[prefix + path] = found
         # officer pages, signed in through the login form
@@ -90,7 +58,7 @@ def test_public_and_officer_pages(live, browser, width, height, prefix):
         with page.expect_navigation():
             page.press("#field-password", "Enter")
         for path in ("/calidad", "/transparencia/cobertura"):
-            found = _check(page, axe, live["base"] + prefix + path, width)
+            found = _check(page, live["base"] + prefix + path, width)
             if found:
                 problems["officer " + prefix + path] = found
     finally:

@@ -13,12 +13,12 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from tests.helpers import VALID_DATASET, dataset_maker, sysadmin_context
+from tests.factories import dataset_of
+from tests.helpers import sysadmin_context
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 ROOT = Path(__file__).resolve().parents[2]
-make_dataset = dataset_maker(VALID_DATASET, "renombre", "Renombre")
 
 
 def _search(app: Any, **params: Any) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def tema_with_datasets() -> tuple[dict[str, Any], dict[str, Any]]:
     org = factories.Organization(title="Tesorería Municipal")
     tema = factories.Group(title="Finanzas")
     for _ in range(3):
-        make_dataset(org, groups=[{"name": tema["name"]}])
+        dataset_of(org, groups=[{"name": tema["name"]}])
     return org, tema
 
 

@@ -2,9 +2,9 @@
 (named in ``robots.txt``), and never a private, draft or deleted one."""
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -12,20 +12,20 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from tests.helpers import VALID_DATASET, dataset_maker, sysadmin_context
+from tests.factories import dataset_of
+from tests.helpers import sysadmin_context
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-make_dataset = dataset_maker(VALID_DATASET, "mapa", "Mapa")
 
 
-def _get_xml(app: Any, url: str) -> ET.Element:
+def _get_xml(app: Any, url: str) -> ElementTree.Element:
     path = urlsplit(url).path
     res = app.get(path)
     assert res.status_code == 200, (path, res.status_code)
     assert res.headers["Content-Type"].startswith("application/xml")
-    return ET.fromstring(res.body.encode("utf-8"))
+    return ElementTree.fromstring(res.body.encode("utf-8"))
 
 
 def _all_urls(app: Any) -> tuple[list[str], list[str]]:
@@ -45,10 +45,10 @@ def _all_urls(app: Any) -> tuple[list[str], list[str]]:
 def catalogue() -> dict[str, Any]:
     org = factories.Organization(title="Dirección de Protección Civil")
     tema = factories.Group(title="Seguridad")
-    public = [make_dataset(org, groups=[{"name": tema["name"]}]) for _ in range(3)]
-    private = make_dataset(org, private=True)
-    draft = make_dataset(org, state="draft")
-    deleted = make_dataset(org)
+    public = [dataset_of(org, groups=[{"name": tema["name"]}]) for _ in range(3)]
+    private = dataset_of(org, private=True)
+    draft = dataset_of(org, state="draft")
+    deleted = dataset_of(org)
     call_action("package_delete", context=sysadmin_context(), id=deleted["id"])
     gone_org = factories.Organization()
     call_action("organization_delete", context=sysadmin_context(), id=gone_org["id"])

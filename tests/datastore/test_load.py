@@ -9,7 +9,8 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from tests.helpers import VALID_DATASET, dataset_maker, login
+from tests.factories import dataset_of
+from tests.helpers import login
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
 
@@ -21,7 +22,7 @@ DATA = "anio,concepto,monto,observaciones\n2024,Pavimentación,1234567.50,ningun
 
 
 def make_dataset(org, **overrides):
-    return dataset_maker(VALID_DATASET, "ds", "Tabla")(org, resources=[], **overrides)
+    return dataset_of(org, resources=[], **overrides)
 
 
 def upload(app, officer, package_id, data: bytes, filename: str, fmt: str, status: int = 200, **fields):

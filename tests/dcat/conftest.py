@@ -14,35 +14,10 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-FULL: dict[str, Any] = {
-    "title": "Presupuesto de egresos 2024",
-    "notes": "Presupuesto de egresos aprobado del municipio, por capítulo de gasto.",
-    "tag_string": "presupuesto,egresos",
-    "identifier": "sach-presupuesto-2024",
-    "sector": "finanzas-y-contrataciones",
-    "frequency": "R/P1Y",
-    "issued": "2024-01-15",
-    "modified": "2024-06-30",
-    "contact": [{"name": "Tesorería Municipal", "email": "tesoreria@sach.gob.mx"}],
-    "spatial_coverage": [{"place": "21119"}, {"place": "santa-maria-tonantzintla"}],
-    "temporal_coverage": [{"start": "2024-01-01", "end": "2024-12-31"}],
-    "language": ["es", "nah"],
-    "transparency_obligations": ["lgtaip-2015:70-XXI", "lgtaip-2015:71-I-b"],
-    "url": "https://sach.gob.mx/transparencia",
-    "documentation": ["https://sach.gob.mx/transparencia/guia-presupuesto.pdf"],
-    "data_dictionary_url": "https://sach.gob.mx/datos/diccionario-presupuesto.csv",
-    "personal_data": "anonymised",
-    "personal_data_legal_basis": "Art. 116 LGTAIP: datos anonimizados por la Unidad de Transparencia.",
-    "quality_notes": "Cifras conciliadas con la cuenta pública.",
-    "resources": [
-        {"url": "https://sach.gob.mx/datos/presupuesto-2024.csv", "name": "Presupuesto 2024",
-         "description": "Por capítulo", "format": "CSV", "size": 20480, "rights": "© Ayuntamiento"},
-        {"url": "https://sach.gob.mx/datos/presupuesto-2024.json", "name": "Presupuesto 2024 (JSON)",
-         "format": "JSON", "size": 40960},
-        {"url": "https://sach.gob.mx/datos/diccionario-presupuesto.csv", "name": "Diccionario de datos",
-         "format": "CSV", "resource_role": "data_dictionary"},
-    ],
-}
+from tests.factories import dataset_payload
+
+# Every field of the schema filled (the factory's ``complete`` trait); no name: each dataset gives its own.
+FULL: dict[str, Any] = dataset_payload(complete=True, name=None, title="Presupuesto de egresos 2024")
 
 
 def full_dataset(**overrides: Any) -> dict[str, Any]:

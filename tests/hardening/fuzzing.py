@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 NASTY_TEXT = st.sampled_from([
     "", " ", "\x00", "a\x00b", '"', "'", '"unclosed', "si'", "*:*", "OR", "AND NOT", "title:(", ")", "{!lucene}",
     "%", "_", "\\", "../../etc/passwd", "<script>alert(1)</script>", "9" * 30, "-1", "0", "1e309", "NaN",
-    "null", "[]", "{}", "\u202e", "ñandú", "🙂", "x" * 3000, "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    "null", "[]", "{}", "\u202e", "ñandú", "🙂", "x" * 3000,
+    "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
 ])
 TEXT = st.one_of(NASTY_TEXT, st.text(max_size=40))
 SCALAR = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
@@ -62,10 +63,8 @@ SEARCH_PATHS = ["/dataset/"]
 def base_dataset(**overrides: Any) -> dict[str, Any]:
     """A valid public dataset whose file the personal-data scanner does not fetch (a PDF), so
     that it may be public at once (linked CSV/JSON files wait for their scan)."""
-    from tests.helpers import VALID_DATASET
+    from tests.factories import dataset_payload
 
-    data = copy.deepcopy(VALID_DATASET)
-    data["resources"] = [{"url": "https://sach.gob.mx/datos/presupuesto-2024.pdf", "name": "Presupuesto 2024",
-                          "format": "PDF"}]
-    data.update(overrides)
-    return data
+    resources = [{"url": "https://sach.gob.mx/datos/presupuesto-2024.pdf", "name": "Presupuesto 2024",
+                  "format": "PDF"}]
+    return dataset_payload(**{"resources": resources, **overrides})

@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(int(os.environ.get("SACH_TEST_PORT_FIRST", "5140")), int(os.environ.get("SACH_TEST_PORT_LAST", "5149")) + 1)
+PORTS = range(int(os.environ.get("SACH_TEST_PORT_FIRST", "5140")),
+              int(os.environ.get("SACH_TEST_PORT_LAST", "5149")) + 1)
 
 
 def _free_port() -> int:
@@ -37,10 +38,11 @@ def served_site(ini: str = "test.ini", timeout: float = 90.0) -> Iterator[str]:
     """Start ``ckan run --threaded`` and yield its base URL; stop it (by its own pid) afterwards."""
     port = _free_port()
     ckan = str(Path(sys.executable).with_name("ckan"))
-    log = open(ROOT / ".local" / f"served-{port}.log", "wb") if (ROOT / ".local").is_dir() else subprocess.DEVNULL
-    proc = subprocess.Popen([ckan, "-c", str(ROOT / ini), "run", "-H", "127.0.0.1", "-p", str(port),
-                             "--threaded", "--disable-reloader"],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    log_path = ROOT / ".local" / f"served-{port}.log" if (ROOT / ".local").is_dir() else Path(os.devnull)
+    with open(log_path, "wb") as log:  # the server keeps its own descriptor
+        proc = subprocess.Popen([ckan, "-c", str(ROOT / ini), "run", "-H", "127.0.0.1", "-p", str(port),
+                                 "--threaded", "--disable-reloader"],
+                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -46,7 +46,8 @@ def test_concurrent_creates_of_one_name_one_wins_rest_409() -> None:
             results: list[tuple[int, dict[str, Any], str]] = [None] * CLIENTS  # type: ignore[list-item]
             barrier = threading.Barrier(CLIENTS)
 
-            def client(i: int) -> None:
+            def client(i: int, name: str, barrier: threading.Barrier,
+                       results: list[tuple[int, dict[str, Any], str]]) -> None:
                 body = base_dataset()
                 body.update(name=name, owner_org=org["id"], title=f"Versión del cliente {i}",
                             notes=f"Contenido escrito por el cliente {i}.")
@@ -54,7 +55,7 @@ def test_concurrent_creates_of_one_name_one_wins_rest_409() -> None:
                 status, answer = _post(base + "/api/3/action/package_create", token, body)
                 results[i] = (status, answer, body["title"])
 
-            threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+            threads = [threading.Thread(target=client, args=(i, name, barrier, results)) for i in range(CLIENTS)]
             for t in threads:
                 t.start()
             for t in threads:

@@ -22,9 +22,9 @@ from ckan.tests.helpers import call_action
 from . import fuzzing
 from .fuzzing import base_dataset
 
-SETTINGS = dict(deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+SETTINGS = {"deadline": None, "derandomize": True, "database": None,
+                "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                       HealthCheck.data_too_large]}
 _names = itertools.count()
 
 

@@ -10,9 +10,8 @@ import pytest
 
 from ckan.tests import factories
 
-from tests.helpers import PASSWORD, VALID_DATASET, dataset_maker, login
-
-make_dataset = dataset_maker(VALID_DATASET, "miembros", "Miembros")
+from tests.factories import dataset_of
+from tests.helpers import PASSWORD, login
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -76,7 +75,7 @@ def test_members_and_sysadmins_still_see_the_list(app: Any, org_with_editor) -> 
 
 def test_the_datasets_of_a_dependencia_stay_public(app: Any, org_with_editor) -> None:
     org, _ = org_with_editor
-    dataset = make_dataset(org)
+    dataset = dataset_of(org)
     listed = _api(app, "member_list", {"id": org["id"], "object_type": "package"})
     assert listed.status_code == 200
     assert dataset["id"] in [row[0] for row in listed.json["result"]]

@@ -11,18 +11,17 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.sach.web.images import is_own_url
-from tests.helpers import VALID_DATASET, dataset_maker
+from tests.factories import dataset_of
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-make_dataset = dataset_maker(VALID_DATASET, "logos", "Logos")
 FOREIGN = "https://imagenes.example.net/logo-tesoreria.png"
 
 
 def test_foreign_logos_are_left_out_of_every_page(app: Any) -> None:
     org = factories.Organization(title="Tesorería Municipal", image_url=FOREIGN)
     tema = factories.Group(title="Finanzas", image_url=FOREIGN)
-    dataset = make_dataset(org, groups=[{"name": tema["name"]}])
+    dataset = dataset_of(org, groups=[{"name": tema["name"]}])
     for url in ("/organization/", f"/organization/{org['name']}", "/group/", f"/group/{tema['name']}",
                 f"/dataset/{dataset['name']}", f"/dataset/groups/{dataset['name']}"):
         page = app.get(url)
@@ -42,7 +41,7 @@ def test_logos_served_by_the_portal_are_shown(app: Any) -> None:
     assert '/uploads/group/2026-12-06-salud.png"' in app.get(f"/group/{tema['name']}").body
 
 
-@pytest.mark.parametrize("url, own", [
+@pytest.mark.parametrize(("url", "own"), [
     ("/uploads/group/a.png", True),
     ("uploads/a.png", True),
     ("http://127.0.0.1:5000/uploads/a.png", True),

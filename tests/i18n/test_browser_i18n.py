@@ -10,22 +10,20 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser import needs_chromium, page_problems
 from tests.microsite.test_browser import (  # noqa: F401  (pytest fixtures)
-    CHROMIUM,
     _site_url_is_live_server,
-    browser,
     live,
     public_pages,
 )
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),
+    needs_chromium,
     pytest.mark.usefixtures("with_plugins"),
 ]
 
@@ -33,27 +31,14 @@ WIDTHS = ((360, 800), (1280, 900))
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _plugins_loaded_together():
-    """Load every configured plugin in one call before ``live`` does (one at a
-    time, ``sach`` would chain activity actions before ``activity`` defines them);
-    unload only those loaded here."""
-    import ckan.plugins as plugins
-    from ckan.common import config
+def _no_rate_limit_left() -> None:
+    """``live`` sends a participation request: no earlier run's rate limit may refuse it.
+    (``live`` loads the plugins, all at once; test.ini leaves linked files unscanned.)"""
     from ckan.lib.redis import connect_to_redis
 
-    names = [n for n in config["ckan.plugins"] if not plugins.plugin_loaded(n)]
-    if names:
-        plugins.load(*names)
-    redis = connect_to_redis()  # ``live`` sends a participation request: no earlier run's rate limit
+    redis = connect_to_redis()
     for key in redis.scan_iter(match="*:sach:requests:rate:*"):
         redis.delete(key)
-    old = config.get("ckanext.sach.privacy.scan_links")
-    config["ckanext.sach.privacy.scan_links"] = False  # no network here
-    yield
-    config["ckanext.sach.privacy.scan_links"] = old
-    for name in reversed(names):
-        if plugins.plugin_loaded(name):
-            plugins.unload(name)
 
 
 def _officer_chosen_images() -> set[str]:
@@ -100,15 +85,6 @@ def test_public_pages_make_no_third_party_request(live, browser):
     assert not foreign, json.dumps(foreign, indent=2)
 
 
-def _axe_serious(page) -> list[dict[str, Any]]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
 PAGES = [
     # (path, expected status, heading text in es, in en)
     ("/about", 200, "Acerca de este catálogo", "About this catalogue"),
@@ -117,7 +93,7 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("width,height", WIDTHS)
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_about_and_error_pages_accessible(live, browser, width, height, prefix):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="es-MX")
@@ -132,13 +108,7 @@ def test_about_and_error_pages_accessible(live, browser, width, height, prefix):
             assert response is not None and response.status == status, (url, response and response.status)
             assert page.locator("html").get_attribute("lang") == lang
             assert (heading_en if prefix else heading_es) in page.locator("h1").first.inner_text()
-            found: dict[str, Any] = {}
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            if scroll_width > width + 1:
-                found["overflow"] = scroll_width
-            serious = _axe_serious(page)
-            if serious:
-                found["axe"] = serious
+            found = page_problems(page, width)
             if found:
                 problems[prefix + path] = found
     finally:

@@ -271,20 +271,20 @@ def _report(problems: dict[str, list[str]]) -> str:
     return "\n".join(f"{url}:\n  " + "\n  ".join(found) for url, found in problems.items())
 
 
-@pytest.mark.parametrize("prefix,lang", [("", "es"), ("/en", "en")])
+@pytest.mark.parametrize(("prefix", "lang"), [("", "es"), ("/en", "en")])
 def test_public_pages_speak_one_language(app, catalogue, vocabularies, prefix, lang):
     problems = _walk(app, _public_pages(catalogue), prefix, lang, vocabularies, catalogue["content"])
     assert not problems, _report(problems)
 
 
-@pytest.mark.parametrize("prefix,lang", [("", "es"), ("/en", "en")])
+@pytest.mark.parametrize(("prefix", "lang"), [("", "es"), ("/en", "en")])
 def test_officer_pages_speak_one_language(app, catalogue, vocabularies, prefix, lang):
     login(app, catalogue["officer"])
     problems = _walk(app, _officer_pages(catalogue), prefix, lang, vocabularies, catalogue["content"])
     assert not problems, _report(problems)
 
 
-@pytest.mark.parametrize("prefix,lang,status", [
+@pytest.mark.parametrize(("prefix", "lang", "status"), [
     ("", "es", 404), ("/en", "en", 404), ("", "es", 403), ("/en", "en", 403)])
 def test_error_pages_speak_one_language(app, catalogue, vocabularies, prefix, lang, status):
     path = "/dataset/no-existe-este" if status == 404 else "/calidad"

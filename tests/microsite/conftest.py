@@ -15,13 +15,16 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from tests.helpers import PASSWORD, VALID_DATASET, dataset_maker, sysadmin_context
+from tests.factories import dataset_of
+from tests.helpers import PASSWORD, sysadmin_context
 
 _counter = itertools.count()
 
-# Without obligations or temporal coverage: their labels are indexed as text ("presupuesto…"),
-# and the search tests here count exact matches.
-DATASET = {k: v for k, v in VALID_DATASET.items() if k not in ("transparency_obligations", "temporal_coverage")}
+
+def microsite_dataset(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """A valid dataset of ``org`` without obligations or temporal coverage: their labels are
+    indexed as text ("presupuesto…"), and the search tests here count exact matches."""
+    return dataset_of(org, **{"transparency_obligations": None, "temporal_coverage": None, **fields})
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -66,7 +69,7 @@ def _fresh_cache_and_rate_limits():
 def make_dataset():
     """Create a valid public dataset of type ``dataset`` in ``org``."""
 
-    return dataset_maker(DATASET, "conjunto", "Conjunto de datos")
+    return microsite_dataset
 
 
 CONTENT_DEFAULTS: dict[str, dict[str, Any]] = {

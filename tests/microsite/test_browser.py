@@ -12,27 +12,24 @@ import io
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from werkzeug.datastructures import FileStorage
-from werkzeug.serving import make_server
 
 import ckan.plugins.toolkit as tk
-from ckan.common import config
 from ckan.tests import factories
 
+from tests.browser import WCAG, axe_serious, live_site, needs_chromium
 from tests.helpers import sysadmin_context
 
-CHROMIUM = os.environ.get("SACH_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
 SCREENS = os.path.abspath(os.path.join(ARTIFACTS, "screens"))
 WIDTHS = (360, 1280)
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),
+    needs_chromium,
     pytest.mark.usefixtures("with_plugins"),
 ]
 
@@ -40,42 +37,18 @@ CSV = b"colonia,licencias\nCentro,120\nTlaxcalancingo,85\n"
 
 
 def _dataset(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    import copy
+    from tests.microsite.conftest import microsite_dataset
 
-    from tests.microsite.conftest import DATASET
-
-    data = copy.deepcopy(DATASET)
-    data.update(owner_org=org["id"], **fields)
-    return tk.get_action("package_create")(sysadmin_context(), data)
+    return microsite_dataset(org, **fields)
 
 
 @pytest.fixture(scope="module")
 def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
     """A catalogue with datasets, microsite content and a request, served live."""
-    import ckan.plugins as plugins
-    from ckan.tests.helpers import _get_test_app
-
     from ckanext.sach.microsite import content
 
-    # all at once: a plugin's chained actions need their parents (activity) loaded with it
-    missing = [name for name in config["ckan.plugins"] if not plugins.plugin_loaded(name)]
-    if missing:
-        plugins.load(*missing)
-    reset_db()
-    reset_index()
-    content.invalidate()
-    # `ckan run` builds the JavaScript translations (/api/i18n/es); a WSGI server does not
-    from ckan.lib.i18n import build_js_translations
-
-    build_js_translations()
-    flask_app = _get_test_app().flask_app
-    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    old_site_url = config["ckan.site_url"]
-    config["ckan.site_url"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with live_site(reset_db, reset_index) as base:
+        content.invalidate()
         tesoreria = factories.Organization(name="tesoreria", title="Tesorería Municipal",
                                            description="Finanzas del municipio.")
         dif = factories.Organization(name="dif", title="Sistema Municipal DIF",
@@ -119,12 +92,6 @@ def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
             "requester_name": "Ana", "requester_email": "ana@example.com",
         })
         yield {"base": base, "dataset": ds, "tesoreria": tesoreria, "group": group}
-    finally:
-        server.shutdown()
-        config["ckan.site_url"] = old_site_url
-        for name in reversed(missing):
-            if plugins.plugin_loaded(name):
-                plugins.unload(name)
 
 
 @pytest.fixture(autouse=True)
@@ -134,30 +101,6 @@ def _site_url_is_live_server(request, ckan_config, monkeypatch):
     if "live" in request.fixturenames:
         live = request.getfixturevalue("live")
         monkeypatch.setitem(ckan_config, "ckan.site_url", live["base"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, tmp_path):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
-                                  locale="es-MX")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
 
 
 def public_pages(live: dict[str, Any]) -> list[tuple[str, str]]:
@@ -256,12 +199,9 @@ def test_keyboard_only_skip_link_and_search(live, page):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_public_pages_screens_and_accessibility(live, browser, width):
-    from axe_playwright_python.sync_playwright import Axe
-
     os.makedirs(SCREENS, exist_ok=True)
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="es-MX")
     page = context.new_page()
-    axe = Axe()
     problems: dict[str, Any] = {}
     overflow: list[str] = []
     try:
@@ -274,13 +214,7 @@ def test_public_pages_screens_and_accessibility(live, browser, width):
             if scroll_width > width + 1:
                 overflow.append(f"{path}: {scroll_width}px")
             # axe-core on every public page, at both widths
-            results = axe.run(page, options={"runOnly": {"type": "tag", "values": [
-                "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-            serious = [
-                {"id": v["id"], "impact": v["impact"], "help": v["help"],
-                 "nodes": [n["target"] for n in v["nodes"]][:5]}
-                for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-            ]
+            serious = axe_serious(page, tags=(*WCAG, "best-practice"), nodes=5)
             if serious:
                 problems[path] = serious
     finally:

@@ -5,32 +5,20 @@
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
 
 from ckan.tests import factories
 
-from tests.helpers import dataset_maker
-
-DATASET: dict[str, Any] = {
-    "notes": "Padrón de beneficiarios del programa municipal.",
-    "sector": "gobiernos-locales",
-    "frequency": "R/P1Y",
-    "modified": "2024-06-30",
-    "contact": [{"name": "Sistema Municipal DIF", "email": "dif@sach.gob.mx"}],
-    "spatial_coverage": [{"place": "21119"}],
-    "language": ["es"],
-    "url": "https://sach.gob.mx/transparencia",
-    "data_dictionary_url": "https://sach.gob.mx/datos/diccionario.csv",
-    "personal_data": "no",
-    "resources": [],
-}
+from tests.factories import dataset_of
 
 
 @pytest.fixture
 def make_dataset():
-    return dataset_maker(DATASET, "padron", "Padrón")
+    """``make_dataset(org, **fields)``: a valid dataset without resources (tests upload theirs)."""
+    return functools.partial(dataset_of, resources=[])
 
 
 @pytest.fixture

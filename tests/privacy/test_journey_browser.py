@@ -14,63 +14,37 @@ import json
 import os
 import random
 import re
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 import ckan.plugins.toolkit as tk
-from ckan.common import config
 from ckan.tests import factories
 
+from tests.browser import WCAG, axe_serious, live_site, needs_chromium
 from tests.helpers import PASSWORD, sysadmin_context
 
 from . import synthetic as s
 
-CHROMIUM = os.environ.get("SACH_CHROMIUM", "/usr/bin/chromium")
 SCREENS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts", "screens"))
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),
+    needs_chromium,
     pytest.mark.usefixtures("with_plugins"),
 ]
 
 
 @pytest.fixture(scope="module")
 def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
-    import ckan.plugins as plugins
-    from ckan.lib.i18n import build_js_translations
-    from ckan.tests.helpers import _get_test_app
-
-    names = config["ckan.plugins"]
-    # all at once: a plugin chaining another plugin's action needs both loaded before the update
-    names = [name for name in names if not plugins.plugin_loaded(name)]
-    if names:
-        plugins.load(*names)
-    reset_db()
-    reset_index()
-    build_js_translations()
-    server = make_server("127.0.0.1", 0, _get_test_app().flask_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    old_site_url = config["ckan.site_url"]
-    config["ckan.site_url"] = base
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with live_site(reset_db, reset_index) as base:
         editor = factories.User(password=PASSWORD, fullname="Editora del DIF")
         reviewer = factories.Sysadmin(password=PASSWORD, fullname="Revisora de Transparencia")
         org = factories.Organization(name="dif", title="Sistema Municipal DIF",
                                      users=[{"name": editor["name"], "capacity": "editor"}])
         yield {"base": base, "editor": editor, "reviewer": reviewer, "org": org}
-    finally:
-        server.shutdown()
-        config["ckan.site_url"] = old_site_url
-        for name in reversed(names):
-            if plugins.plugin_loaded(name):
-                plugins.unload(name)
 
 
 @pytest.fixture(autouse=True)
@@ -79,26 +53,10 @@ def _site_url_is_live_server(request, ckan_config, monkeypatch):
         monkeypatch.setitem(ckan_config, "ckan.site_url", request.getfixturevalue("live")["base"])
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
 class Checker:
     """Screenshots, axe-core (serious/critical) and horizontal overflow of every page visited."""
 
     def __init__(self, width: int) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.axe = Axe()
         self.width = width
         self.problems: dict[str, Any] = {}
         self.overflow: list[str] = []
@@ -108,11 +66,7 @@ class Checker:
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         if scroll_width > self.width + 1:
             self.overflow.append(f"{name}: {scroll_width}px")
-        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": [
-            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-        serious = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                    "nodes": [n["target"] for n in v["nodes"]][:5]}
-                   for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        serious = axe_serious(page, tags=(*WCAG, "best-practice"), nodes=5)
         if serious:
             self.problems[name] = serious
 

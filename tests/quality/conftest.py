@@ -1,25 +1,11 @@
 """Fixtures of the quality and coverage tests: a dataset factory."""
 from __future__ import annotations
 
-from typing import Any
+import functools
 
 import pytest
 
-from tests.helpers import dataset_maker
-
-DATASET: dict[str, Any] = {
-    "notes": "Conjunto de prueba de calidad.",
-    "sector": "gobiernos-locales",
-    "frequency": "R/P1Y",
-    "modified": "2024-06-30",
-    "contact": [{"name": "Tesorería Municipal", "email": "tesoreria@sach.gob.mx"}],
-    "spatial_coverage": [{"place": "21119"}],
-    "language": ["es"],
-    "url": "https://sach.gob.mx/transparencia",
-    "data_dictionary_url": "https://sach.gob.mx/datos/diccionario.csv",
-    "personal_data": "no",
-    "resources": [{"url": "https://sach.gob.mx/datos/a.csv", "name": "Datos", "format": "CSV"}],
-}
+from tests.factories import dataset_of
 
 
 @pytest.fixture(autouse=True)
@@ -30,4 +16,6 @@ def _no_link_scans(ckan_config, monkeypatch):
 
 @pytest.fixture
 def make_dataset():
-    return dataset_maker(DATASET, "calidad", "Calidad")
+    """``make_dataset(org, **fields)``: a valid dataset that serves no transparency obligation
+    (the coverage tests give each one its own)."""
+    return functools.partial(dataset_of, transparency_obligations=None)

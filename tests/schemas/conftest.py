@@ -1,7 +1,6 @@
 """Fixtures of the schema tests: a valid dataset payload and a dependencia."""
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
@@ -9,20 +8,14 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from tests.factories import SachDatasetFactory, dataset_payload
 from tests.helpers import PASSWORD, csrf_token, login  # noqa: F401  (re-exported to the tests)
-from tests.helpers import VALID_DATASET as VALID
 
 
 @pytest.fixture
 def valid_dataset():
-    """A factory of complete, valid dataset dicts (deep copies, with overrides)."""
-
-    def make(**overrides: Any) -> dict[str, Any]:
-        data = copy.deepcopy(VALID)
-        data.update(overrides)
-        return data
-
-    return make
+    """A factory of complete, valid dataset dicts (new ones, with overrides; nothing created)."""
+    return dataset_payload
 
 
 def sysadmin_context() -> dict[str, Any]:
@@ -50,11 +43,11 @@ def dependencias():
 
 
 @pytest.fixture
-def make_dataset(valid_dataset):
-    """Create a valid dataset through package_create as the given user (default sysadmin)."""
+def make_dataset():
+    """Create a valid dataset through package_create as the given user (default a new sysadmin,
+    with the authorization checks on)."""
 
     def make(owner_org: str, user: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
-        context = {"user": user["name"]} if user else sysadmin_context()
-        return tk.get_action("package_create")(context, valid_dataset(owner_org=owner_org, **overrides))
+        return SachDatasetFactory(owner_org=owner_org, user=user or factories.Sysadmin(), **overrides)
 
     return make

@@ -10,15 +10,16 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from tests.helpers import VALID_DATASET, sysadmin_context
+from tests.factories import dataset_payload
+from tests.helpers import sysadmin_context
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
 def _form(org_id: str) -> dict:
     form = {k: json.dumps(v) if isinstance(v, (list, dict)) else v
-            for k, v in VALID_DATASET.items() if k != "resources"}
-    form.update(name="con-archivo", owner_org=org_id, resources__0__name="Datos", resources__0__format="CSV",
+            for k, v in dataset_payload(name="con-archivo", owner_org=org_id, resources=None).items()}
+    form.update(resources__0__name="Datos", resources__0__format="CSV",
                 resources__0__upload=(io.BytesIO(b"folio,monto\n1,10\n"), "datos.csv"))
     return form
 
@@ -36,9 +37,8 @@ def test_multipart_package_create_with_a_file_gets_a_409(app):
 
 def test_file_inside_resources_of_package_create_is_refused_clearly():
     org = factories.Organization()
-    data = dict(VALID_DATASET, name="con-archivo", owner_org=org["id"])
-    data["resources"] = [dict(VALID_DATASET["resources"][0], url="",
-                              upload=FileStorage(io.BytesIO(b"folio,monto\n1,10\n"), "datos.csv"))]
+    data = dataset_payload(name="con-archivo", owner_org=org["id"])
+    data["resources"][0].update(url="", upload=FileStorage(io.BytesIO(b"folio,monto\n1,10\n"), "datos.csv"))
     with pytest.raises(tk.ValidationError) as err:
         tk.get_action("package_create")(sysadmin_context(), data)
     assert "recurso por recurso" in err.value.error_dict["resources"][0]
@@ -47,7 +47,7 @@ def test_file_inside_resources_of_package_create_is_refused_clearly():
 def test_the_documented_way_works(app):
     org = factories.Organization()
     token = factories.APIToken(user=factories.Sysadmin()["name"])["token"]
-    data = dict(VALID_DATASET, name="con-archivo", owner_org=org["id"], resources=[])
+    data = dataset_payload(name="con-archivo", owner_org=org["id"], resources=[])
     assert app.post("/api/3/action/package_create", headers={"Authorization": token}, json=data).status_code == 200
     res = app.post("/api/3/action/resource_create", headers={"Authorization": token},
                    data={"package_id": "con-archivo", "name": "Datos", "format": "CSV",

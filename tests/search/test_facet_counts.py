@@ -14,11 +14,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.sach.logic.indexing import facet_titles
-from tests.helpers import VALID_DATASET as VALID
+from tests.factories import SachDatasetFactory
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -78,9 +77,8 @@ def site(app: Any) -> dict[str, Any]:
     }
     factories.Group(name="finanzas", title="Finanzas")
     for name, org, private, fields in DATASETS:
-        data = copy.deepcopy(VALID)
-        data.update(copy.deepcopy(fields), name=name, owner_org=orgs[org]["id"], private=private)
-        tk.get_action("package_create")({"user": sysadmin["name"]}, data)
+        SachDatasetFactory(user=sysadmin, name=name, owner_org=orgs[org]["id"], private=private,
+                           **copy.deepcopy(fields))
     token = factories.APIToken(user=editor["name"])["token"]
     return {"anonymous": {}, "editor": {"Authorization": token}}
 

@@ -4,7 +4,6 @@ never commits CKAN's session. Writes inside an action still commit or roll back 
 (tests/search/test_consistency.py)."""
 from __future__ import annotations
 
-import copy
 import os
 import subprocess
 import sys
@@ -16,10 +15,9 @@ import sqlalchemy as sa
 import ckan.lib.search as search
 import ckan.logic as logic
 import ckan.model as model
-from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from tests.helpers import VALID_DATASET
+from tests.factories import SachDatasetFactory
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -33,9 +31,7 @@ def _indexed(dataset_id: str) -> bool:
 
 
 def _dataset(name: str, title: str) -> dict[str, Any]:
-    org = factories.Organization()
-    return factories.Dataset(**{**copy.deepcopy(VALID_DATASET), "name": name, "title": title,
-                                "owner_org": org["id"]})
+    return SachDatasetFactory(name=name, title=title)
 
 
 def _found(name: str) -> int:

@@ -2,7 +2,6 @@
 page filters by every facet it shows, and each facet count is what the filter then lists."""
 from __future__ import annotations
 
-import copy
 import html
 import re
 from typing import Any
@@ -10,10 +9,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from tests.helpers import VALID_DATASET as VALID
+from tests.factories import SachDatasetFactory
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -61,11 +59,8 @@ def test_search_page_filters_by_every_facet_it_shows(app: Any) -> None:
     }
     factories.Group(name="finanzas", title="Finanzas")
     for name, org, fields in DATASETS:
-        data = copy.deepcopy(VALID)
-        data.update(fields, name=name, owner_org=orgs[org]["id"])
-        if name != "consultas-medicas-dif":
-            data["groups"] = [{"name": "finanzas"}]
-        tk.get_action("package_create")({"user": sysadmin["name"]}, data)
+        groups = [{"name": "finanzas"}] if name != "consultas-medicas-dif" else None
+        SachDatasetFactory(user=sysadmin, name=name, owner_org=orgs[org]["id"], groups=groups, **fields)
 
     page = app.get("/dataset/")
     assert page.status_code == 200

@@ -9,6 +9,8 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from tests.factories import dataset_payload
+
 FIELDS = [
     {"id": "colonia", "type": "text",
      "info": {"label": "Colonia", "notes": "Colonia o junta auxiliar del reporte."}},
@@ -23,17 +25,11 @@ RECORDS = [
     {"colonia": "Cholula centro", "reportes": 8, "mes": "enero"},
 ]
 
-DATASET: dict[str, Any] = {
-    "notes": "Reportes de alumbrado público atendidos por colonia.",
-    "sector": "infraestructura",
-    "frequency": "R/P1M",
-    "contact": [{"name": "Servicios Públicos", "email": "servicios@sach.gob.mx"}],
-    "spatial_coverage": [{"place": "21119"}],
-    "language": ["es"],
-    "personal_data": "no",
-    "modified": "2024-12-31",
-    "data_dictionary_url": "https://sach.gob.mx/datos/diccionario-alumbrado.csv",
-}
+# The schema's fields but name, title and resources (each dataset below gives its own).
+DATASET: dict[str, Any] = dataset_payload(
+    name=None, title=None, resources=None, sector="infraestructura", frequency="R/P1M",
+    notes="Reportes de alumbrado público atendidos por colonia.",
+    contact=[{"name": "Servicios Públicos", "email": "servicios@sach.gob.mx"}])
 
 
 @pytest.fixture

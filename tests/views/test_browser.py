@@ -5,29 +5,25 @@ site and the Content-Security-Policy blocks nothing. Screenshots in
 ``test-artifacts/screens/vista-*``."""
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from werkzeug.serving import make_server
 
-from ckan.common import config
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from tests.browser import axe_serious, live_site, needs_chromium
 from tests.views.conftest import DATASET, load
 
-CHROMIUM = os.environ.get("SACH_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ROOT / "test-artifacts" / "screens"
 WIDTHS = ((360, 800), (1280, 900))
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),
+    needs_chromium,
     pytest.mark.usefixtures("with_plugins"),
 ]
 
@@ -36,29 +32,11 @@ pytestmark = [
 def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
     from sqlalchemy import orm
 
-    import ckan.plugins as plugins
-    from ckan.tests.helpers import _get_test_app
-
     from ckanext.datastore.backend.postgres import get_write_engine
     from ckanext.datastore.tests import helpers as ds_helpers
 
-    names = [name for name in config["ckan.plugins"] if not plugins.plugin_loaded(name)]
-    if names:
-        plugins.load(*names)
-    reset_db()
-    reset_index()
-    # `ckan run` builds the JavaScript translations (/api/i18n/es); a WSGI server does not
-    from ckan.lib.i18n import build_js_translations
-
-    build_js_translations()
-    ds_helpers.clear_db(orm.scoped_session(orm.sessionmaker(bind=get_write_engine())))
-    server = make_server("127.0.0.1", 0, _get_test_app().flask_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    old = {key: config.get(key) for key in ("ckan.site_url", "ckanext.sach.privacy.scan_links")}
-    config["ckan.site_url"] = base
-    config["ckanext.sach.privacy.scan_links"] = False
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with live_site(reset_db, reset_index, {"ckanext.sach.privacy.scan_links": False}) as base:
+        ds_helpers.clear_db(orm.scoped_session(orm.sessionmaker(bind=get_write_engine())))
         sysadmin = factories.Sysadmin()
         org = call_action("organization_create", context={"user": sysadmin["name"]},
                           name="servicios-publicos", title="Dirección de Servicios Públicos",
@@ -74,13 +52,6 @@ def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
                     label_column="colonia")
         views = {v["view_type"]: v for v in call_action("resource_view_list", id=resource["id"])}
         yield {"base": base, "sysadmin": sysadmin, "dataset": dataset, "resource": resource, "views": views}
-    finally:
-        server.shutdown()
-        for key, value in old.items():
-            config[key] = value
-        for name in reversed(names):
-            if plugins.plugin_loaded(name):
-                plugins.unload(name)
 
 
 @pytest.fixture(autouse=True)
@@ -88,19 +59,6 @@ def _live_settings(request, ckan_config, monkeypatch):
     if "live" in request.fixturenames:
         monkeypatch.setitem(ckan_config, "ckan.site_url", request.getfixturevalue("live")["base"])
         monkeypatch.setitem(ckan_config, "ckanext.sach.privacy.scan_links", False)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
 
 
 # CKAN 2.12's datatablesview.js calls ``setTimeout(initFilterObserver(), 100)`` once the Spanish
@@ -137,14 +95,9 @@ class Watch:
 
 
 def _axe(page: Any, name: str) -> list[dict[str, Any]]:
-    from axe_playwright_python.sync_playwright import Axe
-
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"vista-{name}.png"), full_page=True)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return axe_serious(page)
 
 
 @pytest.mark.parametrize("width,height", WIDTHS)
