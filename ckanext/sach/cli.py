@@ -47,7 +47,7 @@ def check_command(organization: str | None, reindex: bool) -> None:
     import ckan.plugins.toolkit as tk
     from ckan.types import Context
 
-    from ckanext.sach.quality import logic as quality
+    from ckanext.sach.quality import report as quality
 
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context: Context = {"user": site_user["name"], "ignore_auth": True}

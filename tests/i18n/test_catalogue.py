@@ -26,7 +26,7 @@ def _labels_kept_in_python() -> list[str]:
     """The labels the code keeps in dicts and lists and translates as ``_(variable)``."""
     from ckanext.sach.privacy import helpers as privacy_helpers
     from ckanext.sach.privacy import views as privacy_views
-    from ckanext.sach.quality import logic as quality
+    from ckanext.sach.quality import report as quality
     from ckanext.sach.views import microsite
 
     labels = list(quality.FRESHNESS_LABELS.values()) + list(quality.MISSING_LABELS.values())

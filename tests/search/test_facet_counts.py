@@ -17,7 +17,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.sach.logic.indexing import facet_titles
+from ckanext.sach.indexing import facet_titles
 from tests.helpers import VALID_DATASET as VALID
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -10,7 +10,7 @@ from ckan.types import Context
 
 from ckanext.sach import dates
 
-from . import logic
+from . import report
 
 __all__ = ["get_blueprints"]
 
@@ -32,9 +32,9 @@ def index() -> Any:
         if not orgs:
             return tk.abort(403, tk._("Sólo los responsables de una dependencia pueden ver esta página."))
         fq = "+owner_org:(" + " OR ".join(f'"{o["id"]}"' for o in orgs) + ")"
-    entries = logic.report(logic.iter_datasets(context, fq))
+    entries = report.report(report.iter_datasets(context, fq))
     return tk.render("sach/quality/report.html", extra_vars={
-        "entries": entries, "freshness_labels": logic.FRESHNESS_LABELS, "today": dates.today(),
+        "entries": entries, "freshness_labels": report.FRESHNESS_LABELS, "today": dates.today(),
     })
 
 
