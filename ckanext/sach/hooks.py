@@ -9,7 +9,7 @@ from typing import Any
 from ckanext.sach import coverage, indexing
 from ckanext.sach.dcat import cache as dcat_cache
 from ckanext.sach.microsite import hooks as microsite_hooks
-from ckanext.sach.quality import report as quality
+from ckanext.sach.quality import indexing as quality
 
 
 def configure(config: Any) -> None:

@@ -20,7 +20,7 @@ ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action", 
 AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth",
                 "ckanext.sach.privacy.auth", "ckanext.sach.coverage.auth"]
 HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext.sach.dcat.helpers",
-                  "ckanext.sach.quality.report", "ckanext.sach.privacy.helpers",
+                  "ckanext.sach.quality.helpers", "ckanext.sach.privacy.helpers",
                   "ckanext.sach.microsite.i18n", "ckanext.sach.web.images", "ckanext.sach.explore.helpers"]
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
 VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views",

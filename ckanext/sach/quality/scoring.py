@@ -40,6 +40,8 @@ import json
 import re
 from typing import Any
 
+import yaml
+
 from ckanext.sach import dates
 
 __all__ = [
@@ -144,14 +146,14 @@ def parse_period(frequency: str | None) -> tuple[int, str] | None:
     if not frequency:
         return None
     iso = frequency
-    try:
-        from ckanext.sach import vocab
+    from ckanext.sach import vocab
 
+    try:
         item = vocab.get("frequencies", frequency)
-        if item is not None:
-            iso = item.get("iso8601") or ""
-    except Exception:  # vocab not loadable outside CKAN: use the value itself
-        pass
+    except (vocab.VocabularyError, OSError, yaml.YAMLError):  # unreadable vocabulary: the value itself
+        item = None
+    if item is not None:
+        iso = item.get("iso8601") or ""
     m = _PERIOD_RE.match(iso or "")
     return (int(m.group(1)), m.group(2)) if m else None
 
@@ -175,7 +177,7 @@ def _parse_date(value: Any) -> dt.date | None:
     text = value.strip()
     for fmt, size in (("%Y-%m", 7), ("%Y", 4)):
         try:
-            return dt.datetime.strptime(text[:size], fmt).date()
+            return dt.datetime.strptime(text[:size], fmt).replace(tzinfo=dt.UTC).date()
         except ValueError:
             continue
     return None

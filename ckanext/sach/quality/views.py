@@ -11,6 +11,7 @@ from ckan.types import Context
 from ckanext.sach import dates
 
 from . import report
+from .helpers import FRESHNESS_LABELS
 
 __all__ = ["get_blueprints"]
 
@@ -21,7 +22,8 @@ blueprint = Blueprint("sach_quality", __name__)
 def index() -> Any:
     user = tk.g.userobj
     if not user:
-        return tk.abort(403, tk._("Inicie sesión como responsable de una dependencia para ver la calidad de sus datos."))
+        return tk.abort(
+            403, tk._("Inicie sesión como responsable de una dependencia para ver la calidad de sus datos."))
     context: Context = {"user": user.name, "auth_user_obj": user}
     if user.sysadmin:
         fq = ""
@@ -34,7 +36,7 @@ def index() -> Any:
         fq = "+owner_org:(" + " OR ".join(f'"{o["id"]}"' for o in orgs) + ")"
     entries = report.report(report.iter_datasets(context, fq))
     return tk.render("sach/quality/report.html", extra_vars={
-        "entries": entries, "freshness_labels": report.FRESHNESS_LABELS, "today": dates.today(),
+        "entries": entries, "freshness_labels": FRESHNESS_LABELS, "today": dates.today(),
     })
 
 
