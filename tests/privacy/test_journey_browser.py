@@ -42,15 +42,15 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
-    import ckan.plugins as plugins
+    import ckan.plugins as p
     from ckan.lib.i18n import build_js_translations
     from ckan.tests.helpers import _get_test_app
 
     names = config["ckan.plugins"]
     # all at once: a plugin chaining another plugin's action needs both loaded before the update
-    names = [name for name in names if not plugins.plugin_loaded(name)]
+    names = [name for name in names if not p.plugin_loaded(name)]
     if names:
-        plugins.load(*names)
+        p.load(*names)
     reset_db()
     reset_index()
     build_js_translations()
@@ -69,8 +69,8 @@ def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
         server.shutdown()
         config["ckan.site_url"] = old_site_url
         for name in reversed(names):
-            if plugins.plugin_loaded(name):
-                plugins.unload(name)
+            if p.plugin_loaded(name):
+                p.unload(name)
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +137,7 @@ def _anonymous_get(url: str) -> tuple[int, bytes]:
         return exc.code, b""
 
 
-@pytest.mark.parametrize("width", (1280, 360))
+@pytest.mark.parametrize("width", [1280, 360])
 def test_personal_data_journey(live, browser, width, tmp_path):
     os.makedirs(SCREENS, exist_ok=True)
     base, editor, reviewer = live["base"], live["editor"], live["reviewer"]

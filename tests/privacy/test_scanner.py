@@ -139,7 +139,8 @@ def test_xlsx_cells_read_as_the_officer_typed_them(tmp_path):
     phone = int("222" + f"{rng.randint(0, 9999999):07d}")
     first.append([None, "0012", dt.date(2025, 3, 1), 2345678901, "0012345678", phone])
     first.append([])
-    first.append([None, "0013", dt.datetime(2025, 3, 2, 10, 30), 2345678901.0, "0222123456", 2.5])
+    first.append([None, "0013", dt.datetime(2025, 3, 2, 10, 30),  # noqa: DTZ001 -- Excel cells have no time zone
+                  2345678901.0, "0222123456", 2.5])
     first.append([None, "0014", dt.time(9, 15), 1e20, "ninguna", True])
     second = book.create_sheet("Contactos")
     second.append(["nombre", "correo"])
@@ -201,7 +202,7 @@ def test_truncated_json_is_incomplete():
 
 
 def test_unsupported_format():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Formato no revisable"):
         scanner.scan_stream(io.BytesIO(b"%PDF"), "pdf")
     assert scanner.normalise_format("CSV") == "csv"
     assert scanner.normalise_format(None, "https://x.mx/a.geojson?x=1") == "geojson"
