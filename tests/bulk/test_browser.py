@@ -36,12 +36,12 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
-    import ckan.plugins as plugins
+    import ckan.plugins as p
     from ckan.tests.helpers import _get_test_app
 
-    names = [name for name in config["ckan.plugins"] if not plugins.plugin_loaded(name)]
+    names = [name for name in config["ckan.plugins"] if not p.plugin_loaded(name)]
     if names:
-        plugins.load(*names)
+        p.load(*names)
     reset_db()
     reset_index()
     server = make_server("127.0.0.1", 0, _get_test_app().flask_app, threaded=True)
@@ -58,8 +58,8 @@ def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
         server.shutdown()
         config["ckan.site_url"] = old_site_url
         for name in reversed(names):
-            if plugins.plugin_loaded(name):
-                plugins.unload(name)
+            if p.plugin_loaded(name):
+                p.unload(name)
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +152,8 @@ def test_web_load_with_progress_and_report(live, browser, tmp_path):
     assert "Filas procesadas: 31 de 31; errores hasta ahora: 1" in page.content()
     summary = page.locator("#bulk-summary").inner_text()
     assert "Creados: 30" in summary and "Con errores (no se guardan): 1" in summary
-    assert page.locator("#bulk-errors li").first.inner_text().startswith("Fila 62, columna Frecuencia de actualización:")
+    first_error = page.locator("#bulk-errors li").first.inner_text()
+    assert first_error.startswith("Fila 62, columna Frecuencia de actualización:")
     _axe(page, "informe", problems)
     assert problems == {}
     model.Session.expire_all()

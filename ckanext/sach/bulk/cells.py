@@ -33,15 +33,18 @@ def text_of(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "True" if value else "False"
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+    if isinstance(value, datetime.date):  # datetimes too
+        return _date_text(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _date_text(value: datetime.date) -> str:
+    """A date as ISO text; a datetime at midnight is the day alone."""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0, 0):
+        return value.date().isoformat()
+    return value.isoformat()
 
 
 def split(text: str) -> list[str]:
@@ -122,12 +125,7 @@ def to_dataset_dict(cells: dict[str, str], cols: list[Column], base: dict[str, A
         if col.sub:
             repeating.setdefault(col.field, {})[col.sub] = split(text)
         elif col.key == PRIVATE_KEY:
-            if text in ("True", "False"):
-                data["private"] = text == "True"
-            elif text:
-                data["private"] = text  # the validators say what is wrong with it
-            elif base is None:
-                data["private"] = True  # new datasets are private unless the row says otherwise
+            _set_private(data, text, base)
         elif col.key == "tag_string":
             data.pop("tags", None)
             data["tag_string"] = text
@@ -136,15 +134,29 @@ def to_dataset_dict(cells: dict[str, str], cols: list[Column], base: dict[str, A
         else:
             data[col.field] = text
     for field_name, subs in repeating.items():
-        n = max((len(v) for v in subs.values()), default=0)
-        entries = []
-        for i in range(n):
-            entry = {sub: (values[i] if i < len(values) else "") for sub, values in subs.items()}
-            if any(entry.values()):
-                entries.append(entry)
-        data[field_name] = entries
+        data[field_name] = _repeating_entries(subs)
     data.setdefault("type", "dataset")
     return data
+
+
+def _set_private(data: dict[str, Any], text: str, base: dict[str, Any] | None) -> None:
+    if text in ("True", "False"):
+        data["private"] = text == "True"
+    elif text:
+        data["private"] = text  # the validators say what is wrong with it
+    elif base is None:
+        data["private"] = True  # new datasets are private unless the row says otherwise
+
+
+def _repeating_entries(subs: dict[str, list[str]]) -> list[dict[str, str]]:
+    """Entries of a repeating field from its sub-columns (the i-th value of each), empty ones dropped."""
+    n = max((len(v) for v in subs.values()), default=0)
+    entries = []
+    for i in range(n):
+        entry = {sub: (values[i] if i < len(values) else "") for sub, values in subs.items()}
+        if any(entry.values()):
+            entries.append(entry)
+    return entries
 
 
 def to_resource_dict(cells: dict[str, str], cols: list[Column], base: dict[str, Any] | None) -> dict[str, Any]:

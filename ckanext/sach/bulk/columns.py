@@ -132,10 +132,7 @@ def dataset_columns(org_choices: list[tuple[str, str]] | None = None) -> list[Co
                                    help=_help(sub if sub.get("help_text") else f, True, bool(choices),
                                               required and bool(sub.get("required")))))
             continue
-        if name == "owner_org":
-            choices = list(org_choices or [])
-        else:
-            choices = _choices(f)
+        choices = list(org_choices or []) if name == "owner_org" else _choices(f)
         multi = _is_multi(f)
         cols.append(Column(name, label, field=name, multi=multi, required=required, choices=choices,
                            strict=not multi, help=_help(f, multi, bool(choices), required)))
@@ -164,4 +161,4 @@ def dataset_columns(org_choices: list[tuple[str, str]] | None = None) -> list[Co
 
 def fingerprint(cols: list[Column]) -> str:
     """Identifies the template version: changes whenever the schema's columns change."""
-    return hashlib.sha1("|".join(c.key for c in cols).encode()).hexdigest()[:12]
+    return hashlib.sha1("|".join(c.key for c in cols).encode(), usedforsecurity=False).hexdigest()[:12]
