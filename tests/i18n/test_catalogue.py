@@ -77,7 +77,7 @@ def test_compiled_catalogues_match_the_po_files():
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 class TestLanguageKeptAcrossRedirects:
-    @pytest.mark.parametrize("path,location", [
+    @pytest.mark.parametrize(("path", "location"), [
         ("/en/gobierno-abierto", "/en/gobierno-abierto/"),   # trailing-slash redirect (Werkzeug)
         ("/en/dashboard/datasets", "/en/user/login"),        # sign in first
         ("/en/user/_logout", "/en/user/login"),

@@ -93,7 +93,7 @@ def _search(app: Any, headers: dict[str, str], **params: Any) -> dict[str, Any]:
 
 
 def _fq(field: str, value: str) -> str:
-    return '%s:"%s"' % (field, value.replace("\\", "\\\\").replace('"', '\\"'))
+    return '{}:"{}"'.format(field, value.replace("\\", "\\\\").replace('"', '\\"'))
 
 
 @pytest.mark.parametrize(("who", "visible"), [("anonymous", PUBLIC), ("editor", EDITOR_SEES)])
@@ -101,7 +101,7 @@ def test_api_facet_counts_are_datasets_found_by_the_facet(
     app: Any, site: dict[str, Any], who: str, visible: set[str]
 ) -> None:
     headers = site[who]
-    fields = list(facet_titles()) + ["freshness", "openness_stars"]
+    fields = [*facet_titles(), "freshness", "openness_stars"]
     result = _search(app, headers, q="*:*", rows=100, include_private=True,
                      **{"facet.field": fields, "facet.limit": -1})
     assert {d["name"] for d in result["results"]} == visible
