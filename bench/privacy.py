@@ -14,11 +14,12 @@ slows Python down). Memory should not grow with the file.
 line passes the prefilter and is parsed and matched.
 
 ``--format xlsx`` writes the same rows as an XLSX workbook (sizes are those of the
-rows as CSV) and scans it. ``--baseline REV`` also scans each file with the scanner
-module of git revision ``REV`` (e.g. the commit before a change), alternating the two
+rows as CSV) and scans it. ``--baseline DIR`` also scans each file with the extension's
+code of another checkout (through ``bench/with_code.py``), alternating the two
 ``--repeat`` times in the same run, and prints medians, p95 and the ratio:
 
-    .venv/bin/python bench/privacy.py --format xlsx --sizes 5,20 --baseline HEAD~1 --repeat 5
+    git archive COMMIT | tar -x -C /tmp/sach-before
+    .venv/bin/python bench/privacy.py --format xlsx --sizes 5,20 --baseline /tmp/sach-before --repeat 3
 
 Target: >= 20 MB/s, memory flat in file size. Results go to bench/RESULTS.md.
 """
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import json
 import os
 import random
@@ -92,31 +92,12 @@ def to_xlsx(csv_path: str, xlsx_path: str) -> int:
     return os.path.getsize(xlsx_path)
 
 
-def _scanner(scanner_file: str | None):
-    """The scanner under test, or the one in ``scanner_file`` (a baseline from git) loaded as a
-    sibling module of the package, so that it uses the same detectors."""
-    if not scanner_file:
-        from ckanext.sach.privacy import scanner
-
-        return scanner
-    import ckanext.sach.privacy
-
-    name = "ckanext.sach.privacy._bench_baseline_scanner"
-    spec = importlib.util.spec_from_file_location(name, scanner_file)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    assert module.__package__ == ckanext.sach.privacy.__name__
-    return module
-
-
-def _child(path: str, trace: bool, fmt: str = "csv", scanner_file: str | None = None) -> None:
+def _child(path: str, trace: bool, fmt: str = "csv") -> None:
     import resource
     import tracemalloc
 
-    scan_file = _scanner(scanner_file).scan_file
+    from ckanext.sach.privacy.scanner import scan_file
+
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if trace:
         tracemalloc.start()
@@ -134,10 +115,12 @@ def _child(path: str, trace: bool, fmt: str = "csv", scanner_file: str | None = 
                       "error": result.error}))
 
 
-def run(path: str, trace: bool, fmt: str = "csv", scanner_file: str | None = None) -> dict:
-    command = [sys.executable, __file__, "--child", path, "--format", fmt]
+def run(path: str, trace: bool, fmt: str = "csv", code: str | None = None) -> dict:
+    """Scan ``path`` in a fresh process; with the extension's code of checkout ``code`` if given."""
+    command = [sys.executable]
+    command += [os.path.join(ROOT, "bench", "with_code.py"), code] if code else []
+    command += [os.path.abspath(__file__), "--child", path, "--format", fmt]
     command += ["--trace"] if trace else []
-    command += ["--scanner-file", scanner_file] if scanner_file else []
     out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -147,20 +130,11 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def _baseline_file(rev: str, tmp: str) -> str:
-    source = subprocess.run(["git", "show", f"{rev}:ckanext/sach/privacy/scanner.py"], check=True,
-                            capture_output=True, text=True, cwd=ROOT).stdout
-    path = os.path.join(tmp, "scanner_baseline.py")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(source)
-    return path
-
-
 def compare(path: str, mb: float, fmt: str, baseline: str, repeat: int) -> None:
     """Baseline and current scanner on the same file, alternating, ``repeat`` times each."""
     runs: dict[str, list[dict]] = {"baseline": [], "current": []}
     for _ in range(repeat):
-        runs["baseline"].append(run(path, trace=False, fmt=fmt, scanner_file=baseline))
+        runs["baseline"].append(run(path, trace=False, fmt=fmt, code=baseline))
         runs["current"].append(run(path, trace=False, fmt=fmt))
     medians = {}
     for label, results in runs.items():
@@ -186,25 +160,24 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.02,
                         help="share of rows with personal data (1.0 = worst case, every row)")
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    parser.add_argument("--baseline", help="git revision whose scanner is measured beside the current one")
+    parser.add_argument("--baseline", help="checkout whose code is measured beside this one (git archive)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each scanner with --baseline")
-    parser.add_argument("--scanner-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.trace, args.format, args.scanner_file)
+        _child(args.child, args.trace, args.format)
         return
     print(f"python {sys.version.split()[0]}, rows with personal data: {args.share:.0%}, format {args.format}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall-clock MB/s suffers under load; "
           "CPU MB/s is the scanner's own speed)")
     if args.baseline:
-        print(f"baseline: scanner of {args.baseline}; {args.repeat} runs each, alternating; MB/s of the rows as CSV")
+        print(f"baseline: the code in {args.baseline}; {args.repeat} runs each, alternating; MB/s of the rows as CSV")
         print(f"{'size MB':>8} {'scanner':>9} {'rows':>9} {'wall med':>9} {'p95':>7} {'CPU med':>8} {'p95':>7} "
               f"{'CPU MB/s':>9} {'RSS max MB':>10}  findings")
     else:
         print(f"{'size MB':>8} {'rows':>9} {'wall s':>7} {'MB/s':>7} {'CPU s':>7} {'CPU MB/s':>9} "
               f"{'RSS growth MB':>14} {'py peak MB':>11}  findings")
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        baseline = _baseline_file(args.baseline, tmp) if args.baseline else None
+        baseline = os.path.abspath(args.baseline) if args.baseline else None
         for size in (int(x) for x in args.sizes.split(",")):
             path = os.path.join(tmp, f"pagos-{size}mb.csv")
             nbytes = generate(path, size, share=args.share)

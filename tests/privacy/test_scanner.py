@@ -159,6 +159,7 @@ def test_xlsx_cells_read_as_the_officer_typed_them(tmp_path):
     # hints: "telefono", "nombre", "correo"; the 10-digit amounts and the text with leading zeros are no phones
     assert result.counts == {"column_name": 3, "phone": 1, "email": 2, "curp": 1}
     assert result.samples["phone"] == [{"row": 4, "column": "Pagos!telefono"}]
+    assert {"column": "telefono", "index": 6, "kind": "phone"} in result.column_hints  # column F
     assert result.samples["email"] == [{"row": 2, "column": "Contactos!correo"},
                                        {"row": 2, "column": "Oculta!dato"}]
     assert result.samples["curp"] == [{"row": 4, "column": "Contactos!correo"}]
