@@ -67,7 +67,7 @@ def _load_ckan() -> None:
     from ckan.config.middleware import make_app
 
     app = make_app(load_config(str(ROOT / "test.ini")))
-    flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app
+    flask_app = getattr(app, "_wsgi_app", app)  # CKAN's CKANApp wraps the Flask app
     while not hasattr(flask_app, "test_request_context") and hasattr(flask_app, "app"):
         flask_app = flask_app.app
     flask_app.test_request_context().push()  # translations and actions need a request context
@@ -135,7 +135,8 @@ def _ckanapi(env: dict[str, str], token: str, cli_count: int) -> tuple[dict[str,
 
     # by path: importing ckan puts its own ``tests`` package first on sys.path
     spec = importlib.util.spec_from_file_location("bench_served", ROOT / "tests" / "hardening" / "served.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     served = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(served)
     served_site = served.served_site
@@ -215,12 +216,14 @@ def main() -> None:
     load = _child(env, "load", str(WORK / "full.xlsx"))
     rerun = _child(env, "load", str(WORK / "full.xlsx"))
     api, cli = _ckanapi(env, setup["token"], n if args.cli_datasets is None else args.cli_datasets)
-    assert load["created"] == n and rerun["unchanged"] == n, (load, rerun)
+    assert load["created"] == n, (load, rerun)
+    assert rerun["unchanged"] == n, (load, rerun)
     rate = {k: v["datasets"] / v["seconds"] for k, v in
             {"dry": dry, "load": load, "rerun": rerun, "api": api, "cli": cli}.items()}
     print(f"\nBulk load: {n} datasets × 2 linked resources, XLSX of {setup['bytes'] / 1e6:.2f} MB "
           f"({os.cpu_count()} CPUs, shared machine)\n")
-    print("| path | seconds | datasets/s | × `ckanapi action` command | × RemoteCKAN in one process | peak RSS growth |")
+    print("| path | seconds | datasets/s | × `ckanapi action` command | × RemoteCKAN in one process "
+          "| peak RSS growth |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, result in ((f"dry run, {n // 4} datasets", quarter), (f"load, {n // 4} datasets", load_quarter)):
         print(f"| {label} | {result['seconds']:.1f} | {result['datasets'] / result['seconds']:.1f} | | "

@@ -47,7 +47,7 @@ def check_command(organization: str | None, reindex: bool) -> None:
     import ckan.plugins.toolkit as tk
     from ckan.types import Context
 
-    from ckanext.sach.quality import logic as quality
+    from ckanext.sach.quality import report as quality
 
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context: Context = {"user": site_user["name"], "ignore_auth": True}
@@ -56,7 +56,7 @@ def check_command(organization: str | None, reindex: bool) -> None:
         try:
             org = tk.get_action("organization_show")(context.copy(), {"id": organization})
         except tk.ObjectNotFound:
-            raise click.ClickException(f"Dependencia no encontrada: {organization}")
+            raise click.ClickException(f"Dependencia no encontrada: {organization}") from None
         fq = f'+owner_org:"{org["id"]}"'
     datasets = list(quality.iter_datasets(context, fq))
     click.echo(quality.format_report(quality.report(datasets)))

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.sach import coverage
+from ckanext.sach import coverage, indexing
 from ckanext.sach.dcat import cache as dcat_cache
-from ckanext.sach.logic import indexing
 from ckanext.sach.microsite import hooks as microsite_hooks
-from ckanext.sach.quality import logic as quality
+from ckanext.sach.quality import indexing as quality
 
 
 def configure(config: Any) -> None:

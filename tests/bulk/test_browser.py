@@ -114,7 +114,8 @@ def test_web_load_with_progress_and_report(live, browser, tmp_path):
     assert "Filas procesadas: 31 de 31; errores hasta ahora: 1" in page.content()
     summary = page.locator("#bulk-summary").inner_text()
     assert "Creados: 30" in summary and "Con errores (no se guardan): 1" in summary
-    assert page.locator("#bulk-errors li").first.inner_text().startswith("Fila 62, columna Frecuencia de actualización:")
+    first_error = page.locator("#bulk-errors li").first.inner_text()
+    assert first_error.startswith("Fila 62, columna Frecuencia de actualización:")
     _axe(page, "informe", problems)
     assert problems == {}
     model.Session.expire_all()

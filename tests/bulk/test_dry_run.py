@@ -156,7 +156,7 @@ BAD_FILES = {
     "pdf": (lambda o: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00<<>>", "no es una hoja de cálculo"),
     "xls": (lambda o: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Excel antiguo"),
     "docx": (lambda o: _docx(), "no es una hoja de cálculo"),
-    "hoja rota": (lambda o: _broken_sheet(o), "no es una hoja de cálculo"),
+    "hoja rota": (_broken_sheet, "no es una hoja de cálculo"),
     "texto": (lambda o: "Querida Tesorería:\nles mando los datos.\n".encode(), "no es una hoja de cálculo"),
     "encabezado cambiado": (lambda o: _xlsx_edit(o, _rename_header), "columnas desconocidas: «Nombre del conjunto»"),
     "sin columna obligatoria": (lambda o: _xlsx_edit(o, _drop_required), "faltan las columnas obligatorias: «Título»"),

@@ -45,7 +45,8 @@ def _found(name: str) -> list[str]:
 
 def test_row_failing_mid_load_leaves_nothing_and_rerun_completes(officer, failing_resource_insert):
     rows = [row("antes"), resource_row("antes"),
-            row("a-medias"), resource_row("a-medias", 1), resource_row("a-medias", 2, **{"resource.name": "provoca-fallo"}),
+            row("a-medias"), resource_row("a-medias", 1),
+            resource_row("a-medias", 2, **{"resource.name": "provoca-fallo"}),
             row("despues"), resource_row("despues")]
     data = xlsx(rows, officer["name"])
     report = run(data, officer["name"])

@@ -91,7 +91,7 @@ def test_edit_three_cells_changes_exactly_those_fields(officer):
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed == {"title", "frequency", "resources"}
     res_changed = [{k for k in set(b) | set(a) if b.get(k) != a.get(k)}
-                   for b, a in zip(before["resources"], after["resources"])]
+                   for b, a in zip(before["resources"], after["resources"], strict=False)]
     assert res_changed == [set(), {"name"}]
     assert {n: _show(n) for n in others} == others
     # the search index and the quality keys indexed with it are current when the load ends

@@ -85,7 +85,7 @@ def test_pages_refuse_others(app, officer, other_org):
     assert app.get("/carga-masiva/no-existe").status_code == 404
 
 
-@pytest.mark.parametrize("data,filename,words", [
+@pytest.mark.parametrize(("data", "filename", "words"), [
     (b"%PDF-1.4\x00\x00binary", "informe.pdf", "no es una hoja de cálculo"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "viejo.xls", "Excel antiguo"),
     (b"a,b,c\n1,2,3\n", "otra.csv", "no tiene los encabezados de la plantilla"),

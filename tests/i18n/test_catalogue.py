@@ -26,11 +26,12 @@ def _labels_kept_in_python() -> list[str]:
     """The labels the code keeps in dicts and lists and translates as ``_(variable)``."""
     from ckanext.sach.privacy import helpers as privacy_helpers
     from ckanext.sach.privacy import views as privacy_views
-    from ckanext.sach.quality import logic as quality
+    from ckanext.sach.quality import helpers as quality
+    from ckanext.sach.quality import indexing as quality_indexing
     from ckanext.sach.views import microsite
 
     labels = list(quality.FRESHNESS_LABELS.values()) + list(quality.MISSING_LABELS.values())
-    labels += list(quality.FACETS.values())
+    labels += list(quality_indexing.FACETS.values())
     labels += [text for pair in privacy_helpers.KIND_LABELS.values() for text in pair]
     labels += [privacy_helpers.DEFAULT_REVIEWERS]
     labels += list(privacy_views.DETECTOR_LABELS.values()) + list(privacy_views.STATUS_LABELS.values())

@@ -25,13 +25,13 @@ def _precision_table(rng: random.Random) -> dict[str, dict[str, int]]:
         samples += [(s.clean_value(rng), None) for _ in range(4)]
     for value, truth in samples:
         found = set(d.find_in_text(value))
-        for kind in table:
+        for kind, counts in table.items():
             if kind in found and kind == truth:
-                table[kind]["tp"] += 1
+                counts["tp"] += 1
             elif kind in found:
-                table[kind]["fp"] += 1
+                counts["fp"] += 1
             elif kind == truth:
-                table[kind]["fn"] += 1
+                counts["fn"] += 1
     return table
 
 
@@ -103,7 +103,7 @@ def test_numbers_that_are_not_phones(value):
     assert "phone" not in d.find_in_text(value)
 
 
-@pytest.mark.parametrize("value,expected", [
+@pytest.mark.parametrize(("value", "expected"), [
     ("ana.lopez@gmail.com", ["email"]),
     ("Escriba a transparencia@sach.gob.mx.", ["email"]),
     ("logo@2x.png", []),
@@ -115,7 +115,7 @@ def test_emails(value, expected):
     assert d.find_in_text(value) == expected
 
 
-@pytest.mark.parametrize("name,kind", [
+@pytest.mark.parametrize(("name", "kind"), [
     ("nombre", "name"), ("Nombre completo", "name"), ("apellido_paterno", "name"),
     ("NombreBeneficiario", "name"), ("domicilio", "address"), ("Dirección", "address"),
     ("teléfono", "phone"), ("TELEFONO_CELULAR", "phone"), ("correo electrónico", "email"),

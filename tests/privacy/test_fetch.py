@@ -12,7 +12,7 @@ import ipaddress
 import socket
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -24,7 +24,7 @@ CSV = b"folio,nombre\n1,Ana\n2,Luis\n"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    hosts: list[str] = []
+    hosts: ClassVar[list[str]] = []
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -80,7 +80,7 @@ def test_redirects_are_followed(server: str, loopback_allowed: None, tmp_path: A
     assert len(Handler.hosts) == 3
 
 
-@pytest.mark.parametrize("path, message", [
+@pytest.mark.parametrize(("path", "message"), [
     ("/interna", "no permitida"),
     ("/ftp", "no descargable"),
     ("/loop", "redirecciones"),

@@ -401,5 +401,5 @@ def test_reviewers_are_emailed_when_a_scan_finds_something(app, officer, reviewe
     assert "Datos personales por revisar" in str(email.header.make_header(
         email.header.decode_header(message["Subject"])))
     assert "CURP" in body and f"/dataset/{pkg['name']}/datos-personales" in body
-    header, people = s.people_rows(random.Random(1), 3)
+    _header, people = s.people_rows(random.Random(1), 3)
     assert all(value not in body for value in people[0][1:7])  # never a value

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import random
+from typing import Any
 
 import pytest
 
@@ -254,6 +255,13 @@ def test_publication_gate_in_the_dataset_form(app, officer, make_dataset):
     assert tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg["id"]})["private"] is True
 
 
+def _posted(a: dict[str, Any]) -> bool:
+    """Whether a browser posts this input: not an unchecked box, a button or a file."""
+    if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+        return False
+    return a.get("type") not in ("submit", "file")
+
+
 def _form_fields(html: str) -> dict[str, str]:
     """The fields of the dataset edit form as a browser would post them."""
     from html.parser import HTMLParser
@@ -267,11 +275,8 @@ def _form_fields(html: str) -> dict[str, str]:
         def handle_starttag(self, tag, attrs):
             a = dict(attrs)
             if tag == "input" and a.get("name"):
-                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                    return
-                if a.get("type") in ("submit", "file"):
-                    return
-                fields[a["name"]] = a.get("value") or ""
+                if _posted(a):
+                    fields[a["name"]] = a.get("value") or ""
             elif tag == "select" and a.get("name"):
                 self.select = a["name"]
                 fields.setdefault(a["name"], "")

@@ -91,7 +91,7 @@ def _anonymous_get(url: str) -> tuple[int, bytes]:
         return exc.code, b""
 
 
-@pytest.mark.parametrize("width", (1280, 360))
+@pytest.mark.parametrize("width", [1280, 360])
 def test_personal_data_journey(live, browser, width, tmp_path):
     os.makedirs(SCREENS, exist_ok=True)
     base, editor, reviewer = live["base"], live["editor"], live["reviewer"]

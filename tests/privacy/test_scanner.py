@@ -1,6 +1,7 @@
 """The streamed scanner on generated CSV, XLSX, JSON and GeoJSON files."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -126,6 +127,45 @@ def test_xlsx_streaming(tmp_path):
     assert str(phones[0]) not in json.dumps(result.to_dict())
 
 
+def test_xlsx_cells_read_as_the_officer_typed_them(tmp_path):
+    """Numbers, dates, text with leading zeros, empty rows and columns, several sheets: the
+    findings name the sheet, the header and the row number Excel shows."""
+    openpyxl = pytest.importorskip("openpyxl")
+    rng = random.Random(11)
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Pagos"
+    first["B3"], first["C3"], first["D3"], first["E3"], first["F3"] = "folio", "fecha", "monto", "clave", "telefono"
+    phone = int("222" + f"{rng.randint(0, 9999999):07d}")
+    first.append([None, "0012", dt.date(2025, 3, 1), 2345678901, "0012345678", phone])
+    first.append([])
+    first.append([None, "0013", dt.datetime(2025, 3, 2, 10, 30),  # noqa: DTZ001 -- Excel cells have no time zone
+                  2345678901.0, "0222123456", 2.5])
+    first.append([None, "0014", dt.time(9, 15), 1e20, "ninguna", True])
+    second = book.create_sheet("Contactos")
+    second.append(["nombre", "correo"])
+    second.append(["Ana", s.email(rng)])
+    second.append([])
+    second.append(["Luis", s.curp(rng)])
+    hidden = book.create_sheet("Oculta")
+    hidden.sheet_state = "hidden"
+    hidden.append(["dato"])
+    hidden.append([s.email(rng)])
+    book.create_sheet("Vacía")
+    path = tmp_path / "pagos.xlsx"
+    book.save(path)
+    result = scanner.scan_file(path)
+    assert result.complete, result.error
+    # hints: "telefono", "nombre", "correo"; the 10-digit amounts and the text with leading zeros are no phones
+    assert result.counts == {"column_name": 3, "phone": 1, "email": 2, "curp": 1}
+    assert result.samples["phone"] == [{"row": 4, "column": "Pagos!telefono"}]
+    assert {"column": "telefono", "index": 6, "kind": "phone"} in result.column_hints  # column F
+    assert result.samples["email"] == [{"row": 2, "column": "Contactos!correo"},
+                                       {"row": 2, "column": "Oculta!dato"}]
+    assert result.samples["curp"] == [{"row": 4, "column": "Contactos!correo"}]
+    assert result.rows_scanned == 8  # the rows under each header, empty ones included
+
+
 def test_xlsx_damaged_is_incomplete(tmp_path):
     path = tmp_path / "roto.xlsx"
     path.write_bytes(b"PK\x03\x04 no es un libro")
@@ -163,7 +203,7 @@ def test_truncated_json_is_incomplete():
 
 
 def test_unsupported_format():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Formato no revisable"):
         scanner.scan_stream(io.BytesIO(b"%PDF"), "pdf")
     assert scanner.normalise_format("CSV") == "csv"
     assert scanner.normalise_format(None, "https://x.mx/a.geojson?x=1") == "geojson"

@@ -7,11 +7,13 @@ import pytest
 
 from ckan.tests import factories
 
+from ckanext.sach import dates
+
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 def test_dataset_page_shows_quality_box(app, make_dataset):
     org = factories.Organization()
-    stale = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    stale = (dates.today() - dt.timedelta(days=400)).isoformat()
     pkg = make_dataset(org, name="obra-publica-vieja", frequency="R/P1M", modified=stale)
 
     body = app.get(f"/dataset/{pkg['name']}").body

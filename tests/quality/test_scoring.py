@@ -29,7 +29,7 @@ BOUNDARIES = [
 ]
 
 
-@pytest.mark.parametrize("frequency,modified,due,grace", BOUNDARIES)
+@pytest.mark.parametrize(("frequency", "modified", "due", "grace"), BOUNDARIES)
 def test_freshness_boundaries(frequency, modified, due, grace):
     f = lambda today: scoring.freshness(modified.isoformat(), frequency, today)  # noqa: E731
     assert scoring.due_dates(modified.isoformat(), frequency) == (due, due + dt.timedelta(days=grace))
@@ -45,7 +45,7 @@ def test_no_period(frequency):
     assert scoring.freshness("2001-01-01", frequency, D(2025, 1, 1)) == "not_applicable"
 
 
-@pytest.mark.parametrize("modified,frequency", [(None, "R/P1Y"), ("", "R/P1Y"), ("no es fecha", "R/P1M"),
+@pytest.mark.parametrize(("modified", "frequency"), [(None, "R/P1Y"), ("", "R/P1Y"), ("no es fecha", "R/P1M"),
                                                 ("2024-01-01", None), ("2024-01-01", "R/P7X")])
 def test_unknown(modified, frequency):
     assert scoring.freshness(modified, frequency, D(2025, 1, 1)) == "unknown"
@@ -80,7 +80,7 @@ def test_completeness_full_and_missing():
     assert scoring.completeness(dict(COMPLETE, contact='[{"name": "A", "email": "a@b.mx"}]'))["score"] == 100
 
 
-@pytest.mark.parametrize("fmt,stars", [("CSV", 3), ("csv", 3), ("XLSX", 2), ("xls", 2), ("JSON", 3),
+@pytest.mark.parametrize(("fmt", "stars"), [("CSV", 3), ("csv", 3), ("XLSX", 2), ("xls", 2), ("JSON", 3),
                                        ("GeoJSON", 3), ("SHP", 3), ("KMZ", 3), ("XML", 3), ("RDF", 4),
                                        ("PDF", 1), ("DOCX", 1), ("", 1)])
 def test_stars_by_format(fmt, stars):

@@ -16,7 +16,7 @@ import pytest
 
 from ckan.tests import factories
 
-from ckanext.sach.logic.indexing import facet_titles
+from ckanext.sach.indexing import facet_titles
 from tests.factories import SachDatasetFactory
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -21,14 +21,19 @@ def text_of(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return str(value)  # "True", "False"
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0, 0):
-        value = value.date()
-    if isinstance(value, datetime.date):  # a datetime too
-        return value.isoformat()
+        return "True" if value else "False"
+    if isinstance(value, datetime.date):  # datetimes too
+        return _date_text(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _date_text(value: datetime.date) -> str:
+    """A date as ISO text; a datetime at midnight is the day alone."""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0, 0):
+        return value.date().isoformat()
+    return value.isoformat()
 
 
 def split(text: str) -> list[str]:
@@ -109,7 +114,7 @@ def to_dataset_dict(cells: dict[str, str], cols: list[Column], base: dict[str, A
         if col.sub:
             repeating.setdefault(col.field, {})[col.sub] = split(text)
         elif col.key == PRIVATE_KEY:
-            _apply_private(data, text, is_new=base is None)
+            _set_private(data, text, base)
         elif col.key == "tag_string":
             data.pop("tags", None)
             data["tag_string"] = text
@@ -118,27 +123,26 @@ def to_dataset_dict(cells: dict[str, str], cols: list[Column], base: dict[str, A
         else:
             data[col.field] = text
     for field_name, subs in repeating.items():
-        data[field_name] = _entries(subs)
+        data[field_name] = _repeating_entries(subs)
     data.setdefault("type", "dataset")
     return data
 
 
-def _apply_private(data: dict[str, Any], text: str, is_new: bool) -> None:
+def _set_private(data: dict[str, Any], text: str, base: dict[str, Any] | None) -> None:
     if text in ("True", "False"):
         data["private"] = text == "True"
     elif text:
         data["private"] = text  # the validators say what is wrong with it
-    elif is_new:
+    elif base is None:
         data["private"] = True  # new datasets are private unless the row says otherwise
 
 
-def _entries(subs: dict[str, list[str]]) -> list[dict[str, str]]:
-    """Entries of a repeating field from its sub-columns' parts (position i of each); empty
-    entries dropped."""
+def _repeating_entries(subs: dict[str, list[str]]) -> list[dict[str, str]]:
+    """Entries of a repeating field from its sub-columns (the i-th value of each), empty ones dropped."""
     n = max((len(v) for v in subs.values()), default=0)
     entries = []
     for i in range(n):
-        entry = {sub: (parts[i] if i < len(parts) else "") for sub, parts in subs.items()}
+        entry = {sub: (values[i] if i < len(values) else "") for sub, values in subs.items()}
         if any(entry.values()):
             entries.append(entry)
     return entries

@@ -60,7 +60,7 @@ def register(group: Any) -> None:
         try:
             rows = list(template.export_rows(name, org, cols))
         except tk.ObjectNotFound:
-            raise click.ClickException(f"Dependencia no encontrada: {org}")
+            raise click.ClickException(f"Dependencia no encontrada: {org}") from None
         _write(template.render(cols, fmt, rows), out)
 
     @group.command("load", short_help="Dry-run or load a bulk-publishing spreadsheet")
@@ -90,7 +90,7 @@ def register(group: Any) -> None:
             with open(file, "rb") as stream:
                 report = Loader(name, org).run(stream, dry_run=dry_run, progress=progress)
         except FileError as err:
-            raise click.ClickException(err.message)
+            raise click.ClickException(err.message) from None
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)

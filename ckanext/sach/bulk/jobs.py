@@ -7,11 +7,13 @@ RQ 2 refuses "module:function" strings); ``ckan jobs worker`` runs them.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import logging
 import os
 import secrets
+import tempfile
 import time
 from typing import Any
 
@@ -33,7 +35,7 @@ def _key(kind: str, ident: str) -> str:
 
 
 def _folder() -> str:
-    folder = os.path.join(tk.config.get("ckan.storage_path") or "/tmp", "sach_bulk")
+    folder = os.path.join(tk.config.get("ckan.storage_path") or tempfile.gettempdir(), "sach_bulk")
     os.makedirs(folder, exist_ok=True)
     return folder
 
@@ -72,17 +74,15 @@ def drop_upload(token: str) -> None:
     record = get_upload(token)
     _redis().delete(_key("upload", token))
     if record:
-        try:
+        with contextlib.suppress(OSError):
             os.remove(record["path"])
-        except OSError:
-            pass
 
 
 def new_job(token: str, user: str, org_id: str, filename: str, total: int) -> str:
     job_id = secrets.token_hex(10)
     put(job_id, {"status": "queued", "token": token, "user": user, "org_id": org_id, "filename": filename,
                  "total": total, "done": 0, "errors": 0, "report": None,
-                 "created": datetime.datetime.utcnow().isoformat()})
+                 "created": datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat()})
     return job_id
 
 
@@ -101,12 +101,26 @@ def enqueue(job_id: str) -> None:
     tk.enqueue_job(run_load, [job_id], title="Carga masiva de conjuntos de datos", rq_kwargs={"timeout": 6 * 3600})
 
 
+def _load(record: dict[str, Any], upload: dict[str, Any] | None, progress: Any) -> Any:
+    """Load the uploaded file of a job record; its report."""
+    from ckan import model
+
+    from .load import Loader
+    from .reader import FileError
+
+    if upload is None:
+        raise FileError(tk._("El archivo subido ya no está disponible; súbalo de nuevo."))
+    org = model.Group.get(record["org_id"])
+    with open(upload["path"], "rb") as stream:
+        return Loader(record["user"], org.name if org else record["org_id"]).run(
+            stream, dry_run=False, progress=progress)
+
+
 def run_load(job_id: str) -> dict[str, Any] | None:
     """Load the uploaded file of ``job_id`` (the background job; also run in the request for
     small files). Progress is written after every dataset."""
     from ckan import model
 
-    from .load import Loader
     from .reader import FileError
 
     record = get(job_id)
@@ -121,12 +135,7 @@ def run_load(job_id: str) -> dict[str, Any] | None:
         put(job_id, record)
 
     try:
-        if upload is None:
-            raise FileError(tk._("El archivo subido ya no está disponible; súbalo de nuevo."))
-        org = model.Group.get(record["org_id"])
-        with open(upload["path"], "rb") as stream:
-            report = Loader(record["user"], org.name if org else record["org_id"]).run(
-                stream, dry_run=False, progress=progress)
+        report = _load(record, upload, progress)
         record.update(status="done", report=report.as_dict(), errors=len(report.errors))
     except FileError as err:
         record.update(status="failed", message=err.message)
@@ -135,7 +144,7 @@ def run_load(job_id: str) -> dict[str, Any] | None:
         model.Session.rollback()
         record.update(status="failed", message=tk._("La carga se detuvo por un error interno; las filas ya "
                                                      "guardadas se conservan. Vuelva a cargar el archivo."))
-    record["finished"] = datetime.datetime.utcnow().isoformat()
+    record["finished"] = datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat()
     put(job_id, record)
     drop_upload(record["token"])
     return record

@@ -321,24 +321,12 @@ class Loader:
         row = item.row.number
         fields = {c.field: c for c in self.cols if c.level == "dataset" and not c.sub}
         subs = {(c.field, c.sub): c for c in self.cols if c.sub}
-        res_cols = {c.field: c for c in self.cols if c.level == "resource"}
         for key, value in error_dict.items():
             if key == "resources" and isinstance(value, list):
-                for i, res_errors in enumerate(value):
-                    if not res_errors:
-                        continue
-                    res_row = item.resources[i].number if i < len(item.resources) else row
-                    if isinstance(res_errors, dict):
-                        for rkey, msgs in res_errors.items():
-                            col = res_cols.get(rkey)
-                            for m in _flatten(msgs):
-                                report.add(res_row, col.label if col else "", m)
-                    else:
-                        for m in _flatten(res_errors):
-                            report.add(res_row, "", m)
+                self._resource_errors(report, item, value)
                 continue
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                for entry in value:
+                for entry in value:  # a repeating field: one dict of errors per entry
                     for sub, msgs in entry.items():
                         col = subs.get((key, sub)) or fields.get(key)
                         for m in _flatten(msgs):
@@ -347,6 +335,22 @@ class Loader:
             col = fields.get("tag_string" if key == "tags" else key)
             for m in _flatten(value):
                 report.add(row, col.label if col else "", m)
+
+    def _resource_errors(self, report: Report, item: Item, errors: list[Any]) -> None:
+        """The errors of each resource, on the resource's own row."""
+        res_cols = {c.field: c for c in self.cols if c.level == "resource"}
+        for i, res_errors in enumerate(errors):
+            if not res_errors:
+                continue
+            res_row = item.resources[i].number if i < len(item.resources) else item.row.number
+            if isinstance(res_errors, dict):
+                for rkey, msgs in res_errors.items():
+                    col = res_cols.get(rkey)
+                    for m in _flatten(msgs):
+                        report.add(res_row, col.label if col else "", m)
+            else:
+                for m in _flatten(res_errors):
+                    report.add(res_row, "", m)
 
     def _payload(self, item: Item, current: dict[str, Any] | None) -> dict[str, Any]:
         data = cellmod.to_dataset_dict(item.row.cells, self.cols, current)
@@ -370,7 +374,7 @@ class Loader:
         old = current.get("resources") or []
         if len(old) != len(item.resources):
             return False
-        for res, row in zip(old, item.resources):
+        for res, row in zip(old, item.resources, strict=True):
             now = cellmod.resource_cells(res, current["name"], self.cols)
             if any(now.get(k, "") != v for k, v in row.cells.items()
                    if k in self.by_key and self.by_key[k].level == "resource"):
@@ -454,68 +458,85 @@ class Loader:
         if cellmod.dataset_cells(valid, self.cols) != cellmod.dataset_cells(current, self.cols):
             return False
         new, old = valid.get("resources") or [], current.get("resources") or []
+        name = current["name"]
         return len(new) == len(old) and all(
-            cellmod.resource_cells(a, current["name"], self.cols) == cellmod.resource_cells(b, current["name"], self.cols)
-            for a, b in zip(new, old))
+            cellmod.resource_cells(a, name, self.cols) == cellmod.resource_cells(b, name, self.cols)
+            for a, b in zip(new, old, strict=True))
 
     def _run(self, item: Item, report: Report, dry_run: bool) -> None:
-        if item.problems:
-            for row, key, message in item.problems:
-                self._problem(report, row, key, message)
-            report.failed.append(item.name)
-            return
-        ok, pkg = self._existing(report, item)
-        if not ok:
-            report.failed.append(item.name)
-            return
-        current = self._current(report, item, pkg) if pkg is not None else None
-        if pkg is not None and current is None:
-            report.failed.append(item.name)
-            return
-        if current is not None and self._unchanged(item, current):
-            report.unchanged.append(item.name)
-            return
+        """One dataset with its resource rows: its name goes to one list of the report."""
+        outcome = self._outcome(item, report, dry_run)
+        {"failed": report.failed, "unchanged": report.unchanged, "created": report.created,
+         "updated": report.updated}[outcome].append(item.name)
+
+    def _outcome(self, item: Item, report: Report, dry_run: bool) -> str:
+        prepared = self._prepare(item, report)
+        if isinstance(prepared, str):
+            return prepared
+        current, pkg = prepared
         data = self._payload(item, current)
         action = "package_update" if current is not None else "package_create"
         if dry_run or current is not None:
-            errors, valid = self._validate(action, data, pkg)
-            if errors:
-                self._errors(report, item, errors)
-                report.failed.append(item.name)
-                return
-            if current is not None and self._same(valid, current):
-                report.unchanged.append(item.name)
-                return
-            if dry_run:
-                (report.updated if current is not None else report.created).append(item.name)
-                return
+            verdict = self._check(item, report, action, data, pkg, current, dry_run)
+            if verdict is not None:
+                return verdict
+        return self._save(item, report, action, data, current)
+
+    def _prepare(self, item: Item, report: Report) -> str | tuple[dict[str, Any] | None, model.Package | None]:
+        """(the dataset as it is now, its package), both None for a new one; or the outcome
+        when the row ends here (problems in the cells, a name of another dependencia, nothing
+        changed)."""
+        if item.problems:
+            for row, key, message in item.problems:
+                self._problem(report, row, key, message)
+            return "failed"
+        ok, pkg = self._existing(report, item)
+        if not ok:
+            return "failed"
+        current = self._current(report, item, pkg) if pkg is not None else None
+        if pkg is not None and current is None:
+            return "failed"
+        if current is not None and self._unchanged(item, current):
+            return "unchanged"
+        return current, pkg
+
+    def _check(self, item: Item, report: Report, action: str, data: dict[str, Any],
+               pkg: model.Package | None, current: dict[str, Any] | None, dry_run: bool) -> str | None:
+        """The action's checks without saving: the outcome when the row ends here (refused,
+        nothing to change, or a dry run), None to save it."""
+        errors, valid = self._validate(action, data, pkg)
+        if errors:
+            self._errors(report, item, errors)
+            return "failed"
+        if current is not None and self._same(valid, current):
+            return "unchanged"
+        if dry_run:
+            return "updated" if current is not None else "created"
+        return None
+
+    def _save(self, item: Item, report: Report, action: str, data: dict[str, Any],
+              current: dict[str, Any] | None) -> str:
         try:
             result = tk.get_action(action)(self._context(), data)
         except tk.ValidationError as err:
             model.Session.rollback()
             self._errors(report, item, err.error_dict)
-            report.failed.append(item.name)
-            return
+            return "failed"
         except tk.NotAuthorized:
             model.Session.rollback()
             self._problem(report, item.row.number, "owner_org",
                           tk._("no tiene permiso para publicar conjuntos en esta dependencia."))
-            report.failed.append(item.name)
-            return
+            return "failed"
         except Exception:  # anything else: this row is rolled back, the next ones go on
             model.Session.rollback()
             log.exception("Bulk load: row %s (%s) failed", item.row.number, item.name)
             self._problem(report, item.row.number, "", tk._(
                 "no se pudo guardar por un error interno; no se guardó nada de esta fila. Vuelva a cargar "
                 "el archivo más tarde."))
-            report.failed.append(item.name)
-            return
+            return "failed"
         if current is None:
-            report.created.append(item.name)
-        elif result.get("metadata_modified") != current.get("metadata_modified"):
-            report.updated.append(item.name)
-        else:
-            report.unchanged.append(item.name)
+            return "created"
+        return "updated" if result.get("metadata_modified") != current.get("metadata_modified") else "unchanged"
 
     # --- whole file -------------------------------------------------------------------------
 

@@ -193,44 +193,54 @@ def _read_xlsx(stream: IO[bytes], cols: list[Column], max_rows: int) -> Iterator
 
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=False)
-    except Exception:  # zip that is not a workbook (docx, odt…), broken file
+    except Exception:  # noqa: BLE001 -- openpyxl raises many kinds (KeyError, ParseError, TypeError…) on a zip that is not a workbook (docx, odt…) or a broken file
         raise _not_a_spreadsheet() from None
     try:
-        marker = None
-        if MARKER_SHEET in book.sheetnames:
-            first = next(book[MARKER_SHEET].iter_rows(min_row=1, max_row=1, values_only=True), ())
-            if len(first) >= 2 and first[0] == MARKER:
-                marker = str(first[1])
-        names = [n for n in book.sheetnames if n not in (MARKER_SHEET, LIST_SHEET)]
-        if not names:
-            raise _not_a_spreadsheet()
-        name = DATA_SHEET if DATA_SHEET in names else names[0]
-        sheet = book[name]
-        sheet_path = _sheet_path(book, name)
-        stream.seek(0)
-        ref = _merged_ref(stream, sheet_path) if sheet_path else None
-        if ref:
-            raise FileError(tk._("La hoja tiene celdas combinadas ({ref}). Sepárelas («Separar celdas») y "
-                                 "escriba el valor en cada celda.").format(ref=ref))
-        iterator = sheet.iter_rows()
-        header_cells = next(iterator, None)
-        if header_cells is None:
-            raise FileError(tk._("La hoja está vacía: descargue la plantilla y llénela."))
-        mapped = _map_header([c.value for c in header_cells], cols, marker)
-
-        def values() -> Iterator[tuple[int, list[Any], list[bool]]]:
-            for number, row in enumerate(iterator, start=2):
-                yield number, [c.value for c in row], [getattr(c, "data_type", None) == "f" for c in row]
-
-        yield from _rows(values(), mapped, max_rows)
+        yield from _xlsx_rows(book, stream, cols, max_rows)
     except FileError:
         raise
     except GeneratorExit:
         raise
-    except Exception:  # a workbook whose sheet XML is broken
+    except Exception:  # noqa: BLE001 -- the same for a workbook whose sheet XML is broken (read while iterating)
         raise _not_a_spreadsheet() from None
     finally:
         book.close()
+
+
+def _xlsx_marker(book: Any) -> str | None:
+    """The template's version mark (hidden sheet), when the file was made from the template."""
+    if MARKER_SHEET not in book.sheetnames:
+        return None
+    first: tuple[Any, ...] = next(book[MARKER_SHEET].iter_rows(min_row=1, max_row=1, values_only=True), ())
+    return str(first[1]) if len(first) >= 2 and first[0] == MARKER else None
+
+
+def _xlsx_rows(book: Any, stream: IO[bytes], cols: list[Column], max_rows: int) -> Iterator[Row]:
+    """The rows of the data sheet (the template's, else the first one that is not the template's
+    own) under its header."""
+    marker = _xlsx_marker(book)
+    names = [n for n in book.sheetnames if n not in (MARKER_SHEET, LIST_SHEET)]
+    if not names:
+        raise _not_a_spreadsheet()
+    name = DATA_SHEET if DATA_SHEET in names else names[0]
+    sheet = book[name]
+    sheet_path = _sheet_path(book, name)
+    stream.seek(0)
+    ref = _merged_ref(stream, sheet_path) if sheet_path else None
+    if ref:
+        raise FileError(tk._("La hoja tiene celdas combinadas ({ref}). Sepárelas («Separar celdas») y "
+                             "escriba el valor en cada celda.").format(ref=ref))
+    iterator = sheet.iter_rows()
+    header_cells = next(iterator, None)
+    if header_cells is None:
+        raise FileError(tk._("La hoja está vacía: descargue la plantilla y llénela."))
+    mapped = _map_header([c.value for c in header_cells], cols, marker)
+
+    def values() -> Iterator[tuple[int, list[Any], list[bool]]]:
+        for number, row in enumerate(iterator, start=2):
+            yield number, [c.value for c in row], [getattr(c, "data_type", None) == "f" for c in row]
+
+    yield from _rows(values(), mapped, max_rows)
 
 
 def _sheet_path(book: Any, name: str) -> str | None:

@@ -10,7 +10,7 @@ def _(message: str) -> str:
     return message
 
 
-# ckanext/sach/quality/logic.py: FRESHNESS_LABELS, MISSING_LABELS, FACETS
+# ckanext/sach/quality/helpers.py: FRESHNESS_LABELS, MISSING_LABELS; quality/indexing.py: FACETS
 QUALITY = [
     _("Al día"),
     _("Por actualizar"),

@@ -39,9 +39,9 @@ def member_create(next_auth: AuthFunction, context: Context,
                   data_dict: DataDict | None) -> AuthResult:
     # member_delete's auth asks member_create's, so this covers taking a dataset out too
     data = data_dict or {}
-    if data.get("object_type") == "package":
-        if is_tema(model.Group.get(data.get("id") or "")) and may_classify(context, data.get("object")):
-            return {"success": True}
+    if data.get("object_type") == "package" and is_tema(model.Group.get(data.get("id") or "")) \
+            and may_classify(context, data.get("object")):
+        return {"success": True}
     # CKAN types the chained data_dict as optional but AuthFunction's members as mandatory: the
     # same dict is passed on unchanged.
     return next_auth(context, data_dict)  # type: ignore[arg-type]

@@ -20,8 +20,8 @@ touches it:
   and NUL characters anywhere.
 - ``package_create`` serialises creations of one name: a PostgreSQL
   advisory lock on the name, held until the transaction ends (waiters poll
-  for 2 s at most, then get the 409), then a check that the name is free. Of N simultaneous creations exactly one succeeds;
-  the others get a 409 "ya existe" and nothing is overwritten. A unique
+  for 2 s at most, then get the 409), then a check that the name is free. Of N simultaneous
+  creations exactly one succeeds; the others get a 409 "ya existe" and nothing is overwritten. A unique
   violation that still reaches the database becomes the same 409.
 """
 from __future__ import annotations

@@ -19,7 +19,6 @@
 """
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any, cast
 
@@ -133,7 +132,7 @@ def _verify_anonymised(scans: list[Any]) -> list[tuple[Any, Any]]:
         name = res.name or (res.url or "").rsplit("/", 1)[-1] or res.id
         try:
             result = jobs.scan_current(res, scan.format, scan.source)
-        except Exception as exc:  # unreachable link, unreadable file: cannot be verified
+        except jobs.fetch_errors() as exc:  # unreachable link, unreadable file: cannot be verified
             errors.append(tk._("«{name}»: no se pudo volver a revisar el archivo ({error}).").format(
                 name=name, error=type(exc).__name__))
             continue
@@ -221,7 +220,7 @@ def sach_privacy_review_create(context: Context, data_dict: DataDict) -> dict[st
             legal_basis=legal_basis or None, reason=reason, scans_reviewed=len(scans),
             package_name=pkg.name, package_title=pkg.title, files=json.dumps(files, ensure_ascii=False))
         covered = list(scans)
-        now = datetime.datetime.utcnow()
+        now = pmodel.utcnow()
         for old, result in fresh:  # the verified rescan is the file's current scan
             old.superseded = True
             new = pmodel.PrivacyScan(

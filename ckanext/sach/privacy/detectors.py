@@ -59,7 +59,8 @@ DETECTORS = ("curp", "rfc", "clave_elector", "email", "phone", "column_name")
 _CURP_ALPHABET = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
 _CURP_VALUE = {ch: i for i, ch in enumerate(_CURP_ALPHABET)}
 CURP_STATES = frozenset(
-    ["AS", "BC", "BS", "CC", "CL", "CM", "CS", "CH", "DF", "DG", "GT", "GR", "HG", "JC", "MC", "MN", "MS", "NT", "NL", "OC", "PL", "QT", "QR", "SP", "SL", "SR", "TC", "TS", "TL", "VZ", "YN", "ZS", "NE"]
+    ["AS", "BC", "BS", "CC", "CL", "CM", "CS", "CH", "DF", "DG", "GT", "GR", "HG", "JC", "MC", "MN", "MS", "NT",
+     "NL", "OC", "PL", "QT", "QR", "SP", "SL", "SR", "TC", "TS", "TL", "VZ", "YN", "ZS", "NE"]
 )
 _CURP_RE = re.compile(
     r"[A-ZÑ][AEIOUX][A-ZÑ]{2}\d{6}[HM][A-Z]{2}[B-DF-HJ-NP-TV-ZÑ]{3}[0-9A-Z]\d"
@@ -85,9 +86,9 @@ def _valid_yymmdd(digits: str) -> bool:
     for century in (1900, 2000):
         try:
             _dt.date(century + yy, mm, dd)
-            return True
         except ValueError:
             continue
+        return True
     return False
 
 
@@ -134,12 +135,11 @@ def is_phone(value: str) -> bool:
     if value.count("(") != value.count(")"):
         return False
     digits = "".join(_PHONE_DIGITS_RE.findall(value))
-    if len(digits) > 10:
-        if value.lstrip().startswith("+") or len(digits) in (12, 13):
-            if digits.startswith("521") and len(digits) == 13:
-                digits = digits[3:]
-            elif digits.startswith("52") and len(digits) == 12:
-                digits = digits[2:]
+    if len(digits) > 10 and (value.lstrip().startswith("+") or len(digits) in (12, 13)):
+        if digits.startswith("521") and len(digits) == 13:
+            digits = digits[3:]
+        elif digits.startswith("52") and len(digits) == 12:
+            digits = digits[2:]
     if len(digits) != 10 or digits[0] in "01":
         return False
     return len(set(digits)) > 1
@@ -170,10 +170,24 @@ _HINTS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 }
 # Words that make the column describe an institution or a thing, not a person.
 _ENTITY_TOKENS = frozenset(
-    ["dependencia", "dependencias", "programa", "programas", "proyecto", "proyectos", "obra", "obras", "empresa", "empresas", "razon", "social", "institucion", "instituciones", "escuela", "escuelas", "plantel", "unidad", "area", "oficina", "oficinas", "municipio", "municipios", "localidad", "localidades", "colonia", "colonias", "calle", "calles", "junta", "juntas", "inspectoria", "establecimiento", "establecimientos", "comercial", "comercio", "negocio", "archivo", "documento", "indicador", "indicadores", "evento", "eventos", "curso", "cursos", "actividad", "tramite", "tramites", "servicio", "servicios", "partido", "organizacion", "asociacion", "sector", "tema", "conjunto", "recurso", "fuente", "giro", "producto", "productos", "cargo", "puesto", "lugar", "sede", "parque", "mercado", "hospital", "centro", "edificio", "inmueble", "predio", "vialidad", "ruta", "institucional", "oficial", "dependencia_responsable", "responsable_area", "banco", "proveedor_moral", "moral", "titularidad"]
+    ["dependencia", "dependencias", "programa", "programas", "proyecto", "proyectos", "obra", "obras", "empresa",
+     "empresas", "razon", "social", "institucion", "instituciones", "escuela", "escuelas", "plantel", "unidad",
+     "area", "oficina", "oficinas", "municipio", "municipios", "localidad", "localidades", "colonia", "colonias",
+     "calle", "calles", "junta", "juntas", "inspectoria", "establecimiento", "establecimientos", "comercial",
+     "comercio", "negocio", "archivo", "documento", "indicador", "indicadores", "evento", "eventos", "curso",
+     "cursos", "actividad", "tramite", "tramites", "servicio", "servicios", "partido", "organizacion", "asociacion",
+     "sector", "tema", "conjunto", "recurso", "fuente", "giro", "producto", "productos", "cargo", "puesto", "lugar",
+     "sede", "parque", "mercado", "hospital", "centro", "edificio", "inmueble", "predio", "vialidad", "ruta",
+     "institucional", "oficial", "dependencia_responsable", "responsable_area", "banco", "proveedor_moral", "moral",
+     "titularidad"]
 )
 _MONEY_OR_ID_TOKENS = frozenset(
-    ["monto", "montos", "importe", "importes", "total", "totales", "subtotal", "precio", "precios", "costo", "costos", "presupuesto", "presupuestal", "pago", "pagos", "saldo", "iva", "cantidad", "valor", "ingreso", "ingresos", "egreso", "egresos", "gasto", "gastos", "ejercido", "aprobado", "modificado", "devengado", "pagado", "recaudado", "asignado", "sueldo", "salario", "remuneracion", "pesos", "mxn", "folio", "id", "clave", "numero", "num", "no", "contrato", "cuenta", "partida", "codigo", "referencia", "expediente", "superficie", "poblacion", "habitantes"]
+    ["monto", "montos", "importe", "importes", "total", "totales", "subtotal", "precio", "precios", "costo",
+     "costos", "presupuesto", "presupuestal", "pago", "pagos", "saldo", "iva", "cantidad", "valor", "ingreso",
+     "ingresos", "egreso", "egresos", "gasto", "gastos", "ejercido", "aprobado", "modificado", "devengado", "pagado",
+     "recaudado", "asignado", "sueldo", "salario", "remuneracion", "pesos", "mxn", "folio", "id", "clave", "numero",
+     "num", "no", "contrato", "cuenta", "partida", "codigo", "referencia", "expediente", "superficie", "poblacion",
+     "habitantes"]
 )
 
 
@@ -204,7 +218,11 @@ def is_money_or_id_column(name: str | None) -> bool:
 # then classifies them by shape. Boundaries are anything that is not a
 # letter or digit, so the cell and row separators of the scanner work too.
 IDENT_RE = re.compile(r"(?<![A-Z0-9Ñ&])[A-ZÑ&]{4,6}\d{6}[A-Z0-9Ñ]{3,8}(?![A-Z0-9Ñ])")
-EMAIL_AT_RE = re.compile(r"@[A-Z0-9](?:[A-Z0-9-]{0,62}[A-Z0-9])?(?:\.[A-Z0-9](?:[A-Z0-9-]{0,62}[A-Z0-9])?)*\.([A-Z]{2,24})(?![A-Z0-9.-]*[A-Z0-9])")
+EMAIL_AT_RE = re.compile(
+    r"@[A-Z0-9](?:[A-Z0-9-]{0,62}[A-Z0-9])?"  # the domain's first label
+    r"(?:\.[A-Z0-9](?:[A-Z0-9-]{0,62}[A-Z0-9])?)*"  # more labels
+    r"\.([A-Z]{2,24})(?![A-Z0-9.-]*[A-Z0-9])"  # the top-level domain, ending the address
+)
 EMAIL_LOCAL_RE = re.compile(r"[A-Z0-9._%+'-]{1,64}$")
 _NOT_TLDS = frozenset({"PNG", "JPG", "JPEG", "GIF", "SVG", "WEBP", "BMP", "TIF", "TIFF", "PDF"})
 PHONE_RE = re.compile(

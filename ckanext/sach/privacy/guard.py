@@ -27,7 +27,7 @@ guard logs an error and lets changes through.
 """
 from __future__ import annotations
 
-import datetime
+import dataclasses
 import json
 import logging
 import os
@@ -45,21 +45,25 @@ from .scanner import SUPPORTED_FORMATS, ScanResult, normalise_format, scan_strea
 
 log = logging.getLogger(__name__)
 
-_tables_ok = False
-_warned = False
 SKIP_FLAG = "sach_privacy_skip_gate"
 
 
+class _Tables:
+    """Whether the guard's tables exist: looked up until they do; the error is logged once."""
+
+    ok = False
+    warned = False
+
+
 def enabled() -> bool:
-    global _tables_ok, _warned
     if not sach_config.privacy_enabled():
         return False
-    if not _tables_ok:
-        _tables_ok = pmodel.tables_exist()
-        if not _tables_ok and not _warned:
-            _warned = True
+    if not _Tables.ok:
+        _Tables.ok = pmodel.tables_exist()
+        if not _Tables.ok and not _Tables.warned:
+            _Tables.warned = True
             log.error("Personal-data guard off: run `ckan db upgrade -p sach` (tables missing)")
-    return _tables_ok
+    return _Tables.ok
 
 
 def resource_format(res: dict[str, Any], filename: str | None = None) -> str | None:
@@ -80,9 +84,9 @@ def _stream_size(stream: Any) -> int | None:
         stream.seek(0, os.SEEK_END)
         size = stream.tell()
         stream.seek(pos)
-        return size
     except (AttributeError, OSError, ValueError):
         return None
+    return size
 
 
 def _file_name(resource_id: str | None) -> str:
@@ -191,7 +195,7 @@ def file_restricted(ref: Any) -> bool:
             pkg = model.Package.get(ref)
             package_id = pkg.id if pkg is not None else None
     query = model.Session.query(pmodel.PrivacyScan.id).filter(
-        pmodel.PrivacyScan.superseded.is_(False), pmodel._blocking_filter())
+        pmodel.PrivacyScan.superseded.is_(False), pmodel.blocking_filter())
     if resource_id:
         query = query.filter(pmodel.PrivacyScan.resource_id == resource_id)
     elif package_id:
@@ -201,85 +205,127 @@ def file_restricted(ref: Any) -> bool:
     return query.first() is not None
 
 
-def before(action: str, context: Context, data_dict: DataDict) -> Plan | None:
-    if context.get(SKIP_FLAG) or not enabled():
-        return None
-    pkg = None
-    if action == "package_update":
-        ref = data_dict.get("id") or data_dict.get("name")
-        pkg = model.Package.get(ref) if ref else None
-        if pkg is None:
-            return None  # CKAN raises NotFound itself
-        if pkg.type != "dataset":
-            return None
-        private = data_dict.get("private", pkg.private)
-        state = data_dict.get("state") or pkg.state
-        old = {r.id: r for r in pkg.resources}
-    else:
+@dataclasses.dataclass
+class _Target:
+    """The dataset an action changes, as the gate sees it."""
+
+    pkg: model.Package | None  # None for package_create
+    public: bool  # public once the action is done
+    old: dict[str, model.Resource]  # its resources before the action, by id
+
+
+@dataclasses.dataclass
+class _Review:
+    """What the gate found in the resources of the request."""
+
+    plan: Plan = dataclasses.field(default_factory=Plan)
+    replaced: set[str] = dataclasses.field(default_factory=set)  # resources whose scans no longer count
+    errors: list[str | dict[str, Any]] = dataclasses.field(default_factory=list)  # one per resource of the request
+    new_findings: int = 0  # new files with findings, or to be scanned in the background
+
+    def refuse(self, pos: int, field: str, message: str) -> None:
+        self.new_findings += 1
+        self.errors[pos] = {field: [message]}
+
+
+def _target(action: str, data_dict: DataDict) -> _Target | None:
+    """The dataset of the action; None when it is not guarded (another type, or not found: CKAN
+    raises NotFound itself). A ``private`` that is not a boolean is a ValidationError."""
+    if action != "package_update":
         if (data_dict.get("type") or "dataset") != "dataset":
             return None
-        private = data_dict.get("private", False)
-        state = data_dict.get("state") or "active"
-        old = {}
-    public = _is_public(private, state)
-    plan = Plan()
-    resources = data_dict.get("resources")
-    replaced: set[str] = set()
-    errors: list[str | dict[str, Any]] = []
-    new_findings = 0
+        public = _is_public(data_dict.get("private", False), data_dict.get("state") or "active")
+        return _Target(None, public, {})
+    ref = data_dict.get("id") or data_dict.get("name")
+    pkg = model.Package.get(ref) if ref else None
+    if pkg is None or pkg.type != "dataset":
+        return None
+    public = _is_public(data_dict.get("private", pkg.private), data_dict.get("state") or pkg.state)
+    return _Target(pkg, public, {r.id: r for r in pkg.resources})
+
+
+def _check_upload(review: _Review, pos: int, res: dict[str, Any], upload: Any, limit: int) -> None:
+    """A new file: scanned now when small enough, else in the background after the action."""
+    fmt = resource_format(res, upload.filename)
+    if res.get("id"):
+        review.replaced.add(res["id"])
+    if fmt not in SUPPORTED_FORMATS:
+        return
+    size = _stream_size(upload.stream)
+    if size is not None and size <= limit:
+        result = scan_stream(upload.stream, fmt, **scan_options(inline=True))
+        upload.stream.seek(0)
+        review.plan.inline.append((pos, result, fmt))
+        if result.has_findings:
+            review.refuse(pos, "upload", upload_message())
+    else:
+        review.plan.deferred.append((pos, "upload", fmt))
+        review.refuse(pos, "upload", pending_message(upload.filename))
+
+
+def _check_link(review: _Review, pos: int, res: dict[str, Any], previous: model.Resource | None) -> None:
+    """A resource without a new file: a new or changed link is scanned in the background (when
+    links are scanned); a stored upload that stays keeps its scans."""
+    url = res.get("url") or ""
+    if previous is not None and previous.url_type == "upload" and \
+            (res.get("url_type") or "upload") == "upload":
+        return
+    changed = previous is None or previous.url != url or (previous.format or "") != (res.get("format") or "")
+    if changed and previous is not None:
+        review.replaced.add(previous.id)
+    if not changed or not url or res.get("url_type") == "upload":
+        return
+    fmt = resource_format(res)
+    if fmt not in SUPPORTED_FORMATS:
+        return
+    if sach_config.privacy_scan_links():
+        review.plan.deferred.append((pos, "link", fmt))
+        review.refuse(pos, "url", pending_message(res.get("name") or url.rsplit("/", 1)[-1]))
+
+
+def _review_resources(resources: Any, old: dict[str, model.Resource]) -> _Review:
+    review = _Review()
     limit = sach_config.privacy_inline_max_size()
     for pos, res in enumerate(resources or []):
-        errors.append({})
+        review.errors.append({})
         if not isinstance(res, dict):
             continue
         upload = _upload_of(res)
         if upload is not None:
-            fmt = resource_format(res, upload.filename)
-            if res.get("id"):
-                replaced.add(res["id"])
-            if fmt not in SUPPORTED_FORMATS:
-                continue
-            size = _stream_size(upload.stream)
-            if size is not None and size <= limit:
-                result = scan_stream(upload.stream, fmt, **scan_options(inline=True))
-                upload.stream.seek(0)
-                plan.inline.append((pos, result, fmt))
-                if result.has_findings:
-                    new_findings += 1
-                    errors[pos] = {"upload": [upload_message()]}
-            else:
-                plan.deferred.append((pos, "upload", fmt))
-                new_findings += 1
-                errors[pos] = {"upload": [pending_message(upload.filename)]}
-            continue
-        url = res.get("url") or ""
-        previous = old.get(res.get("id") or "")
-        if previous is not None and previous.url_type == "upload" and \
-                (res.get("url_type") or "upload") == "upload":
-            continue  # the stored file is kept: its scans stand
-        changed = previous is None or previous.url != url or (previous.format or "") != (res.get("format") or "")
-        if changed and previous is not None:
-            replaced.add(previous.id)
-        if not changed or not url or res.get("url_type") == "upload":
-            continue
-        fmt = resource_format(res)
-        if fmt not in SUPPORTED_FORMATS:
-            continue
-        if sach_config.privacy_scan_links():
-            plan.deferred.append((pos, "link", fmt))
-            new_findings += 1
-            errors[pos] = {"url": [pending_message(res.get("name") or url.rsplit("/", 1)[-1])]}
-    if public:
-        kept = set(old) if resources is None else {r.get("id") for r in resources if isinstance(r, dict)}
-        blocking = [] if pkg is None else [
-            s for s in pmodel.blocking_scans(pkg.id, replaced) if s.resource_id in kept or s.resource_id is None
-        ]
-        if new_findings:
-            raise tk.ValidationError({"resources": errors})
-        if blocking:
-            raise tk.ValidationError({"private": [scans_message(blocking)]})
-    plan.user_id = _user_id(context)
-    return plan
+            _check_upload(review, pos, res, upload, limit)
+        else:
+            _check_link(review, pos, res, old.get(res.get("id") or ""))
+    return review
+
+
+def _refuse_if_blocked(target: _Target, resources: Any, review: _Review) -> None:
+    """A dataset that is to be public: refused while new files have findings or wait for a scan,
+    or while scans of the files it keeps block it."""
+    kept = set(target.old) if resources is None else {r.get("id") for r in resources if isinstance(r, dict)}
+    blocking = [] if target.pkg is None else [
+        s for s in pmodel.blocking_scans(target.pkg.id, review.replaced)
+        if s.resource_id in kept or s.resource_id is None
+    ]
+    if review.new_findings:
+        raise tk.ValidationError({"resources": review.errors})
+    if blocking:
+        raise tk.ValidationError({"private": [scans_message(blocking)]})
+
+
+def before(action: str, context: Context, data_dict: DataDict) -> Plan | None:
+    """Step 1 and 2 of the gate: scan what can be scanned now, refuse a public dataset that is
+    blocked, and say what to store and schedule after the action (``after``)."""
+    if context.get(SKIP_FLAG) or not enabled():
+        return None
+    target = _target(action, data_dict)
+    if target is None:
+        return None
+    resources = data_dict.get("resources")
+    review = _review_resources(resources, target.old)
+    if target.public:
+        _refuse_if_blocked(target, resources, review)
+    review.plan.user_id = _user_id(context)
+    return review.plan
 
 
 def pending_message(name: str) -> str:
@@ -301,7 +347,7 @@ def after(plan: Plan | None, result: Any, context: Context | None = None) -> Non
     if plan is None or not isinstance(result, dict) or not (plan.inline or plan.deferred):
         return
     resources = result.get("resources") or []
-    now = datetime.datetime.utcnow()
+    now = pmodel.utcnow()
     jobs: list[str] = []
     for pos, scan_result, fmt in plan.inline:
         if pos >= len(resources):

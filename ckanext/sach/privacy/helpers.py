@@ -127,7 +127,7 @@ def scan_state(package_id: str) -> dict[str, Any]:
     names = {r.id: (r.name or r.url.rsplit("/", 1)[-1] or r.id) for r in pkg.resources}
     files = []
     for scan in pmodel.current_scans(pkg.id):
-        if not scan.blocking and scan.status != "pending" and scan.status != "error":
+        if not scan.blocking and scan.status not in {"pending", "error"}:
             continue
         data = scan.as_dict()
         if data["resource_id"] and data["resource_id"] not in names:
@@ -149,10 +149,10 @@ def sach_privacy_state(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
     if not pkg_dict or pkg_dict.get("type", "dataset") != "dataset" or not guard.enabled():
         return {}
-    cache = getattr(tk.g, "_sach_privacy_state", None)
+    cache = getattr(tk.g, "sach_privacy_states", None)
     if cache is None:
         cache = {}
-        tk.g._sach_privacy_state = cache
+        tk.g.sach_privacy_states = cache
     key = pkg_dict["id"]
     if key not in cache:
         pkg = model.Package.get(key)

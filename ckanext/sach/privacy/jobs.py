@@ -15,7 +15,6 @@ dataset (``data.sach_privacy`` holds the file and counts) and, when
 """
 from __future__ import annotations
 
-import datetime
 import ipaddress
 import json
 import logging
@@ -39,7 +38,14 @@ log = logging.getLogger(__name__)
 
 
 class DownloadError(Exception):
-    pass
+    """The file behind a link cannot be fetched (the message says why, in Spanish)."""
+
+
+def fetch_errors() -> tuple[type[Exception], ...]:
+    """Why a file could not be read: refused or failed download, network, disk."""
+    import urllib3
+
+    return (DownloadError, OSError, ValueError, urllib3.exceptions.HTTPError)
 
 
 #: redirects followed when fetching a linked file (each hop is checked again)
@@ -149,9 +155,9 @@ def scan_resource(scan_id: str) -> dict[str, Any] | None:
                     result.error = "Archivo revisado sólo hasta el tamaño máximo."
     except (DownloadError, OSError, ValueError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:300]
-    except Exception as exc:  # requests' own errors and anything else: record, don't crash the worker
+    except Exception as exc:  # noqa: BLE001 -- the job's boundary: any failure is recorded as the scan's error (a scan left pending would block the dataset forever)
         error = type(exc).__name__
-    scan.finished = datetime.datetime.utcnow()
+    scan.finished = pmodel.utcnow()
     if result is None:
         scan.status = "error"
         scan.summary = json.dumps({"error": error}, ensure_ascii=False)
@@ -181,7 +187,8 @@ def scan_resource(scan_id: str) -> dict[str, Any] | None:
 
 
 def scan_current(res: Any, fmt: str | None, source: str) -> ScanResult:
-    """Scan the file of a resource as it is now, in this process (raises on unreachable files)."""
+    """Scan the file of a resource as it is now, in this process (raises one of
+    :func:`fetch_errors` on unreachable files)."""
     options = guard.scan_options()
     if source == "upload" or res.url_type == "upload":
         path = uploader.get_resource_uploader({"id": res.id, "url_type": "upload"}).get_path(res.id)

@@ -39,8 +39,9 @@ GATE = BLOCKING + WAITING
 STATUSES = ("pending", "clean", "findings", "incomplete", "error")
 
 
-def _now() -> datetime.datetime:
-    return datetime.datetime.utcnow()
+def utcnow() -> datetime.datetime:
+    """Now in UTC without a time zone: the columns are naive UTC, like CKAN's."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 def _uuid() -> str:
@@ -54,7 +55,7 @@ class PrivacyReview(tk.BaseModel):
     package_id: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
     user_id: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
     user_name: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
-    created: Mapped[datetime.datetime] = mapped_column(sa.DateTime, nullable=False, default=_now)
+    created: Mapped[datetime.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     decision: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
     legal_basis: Mapped[str | None] = mapped_column(sa.UnicodeText)
     reason: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
@@ -86,7 +87,7 @@ class PrivacyScan(tk.BaseModel):
     id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=_uuid)
     package_id: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
     resource_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    created: Mapped[datetime.datetime] = mapped_column(sa.DateTime, nullable=False, default=_now)
+    created: Mapped[datetime.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     finished: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime)
     status: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
     source: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
@@ -134,7 +135,9 @@ def current_scans(package_id: str) -> list[PrivacyScan]:
             .order_by(PrivacyScan.created).all())
 
 
-def _blocking_filter() -> Any:
+def blocking_filter() -> Any:
+    """Scans that keep a file from the public: waiting for a result, or with findings or
+    incomplete and not reviewed."""
     return sa.or_(PrivacyScan.status.in_(WAITING),
                   sa.and_(PrivacyScan.status.in_(BLOCKING), PrivacyScan.review_id.is_(None)))
 
@@ -145,7 +148,7 @@ def blocking_scans(package_id: str, exclude_resources: set[str] | None = None,
     query = model.Session.query(PrivacyScan).filter(
         PrivacyScan.package_id == package_id,
         PrivacyScan.superseded.is_(False),
-        _blocking_filter() if waiting else sa.and_(PrivacyScan.status.in_(BLOCKING),
+        blocking_filter() if waiting else sa.and_(PrivacyScan.status.in_(BLOCKING),
                                                    PrivacyScan.review_id.is_(None)),
     ).order_by(PrivacyScan.created)
     scans = query.all()
@@ -176,7 +179,7 @@ def blocked_packages(package_ids: list[str]) -> set[str]:
         return set()
     rows = (model.Session.query(PrivacyScan.package_id)
             .filter(PrivacyScan.package_id.in_(package_ids), PrivacyScan.superseded.is_(False),
-                    _blocking_filter())
+                    blocking_filter())
             .distinct().all())
     return {r[0] for r in rows}
 

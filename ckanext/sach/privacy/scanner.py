@@ -24,6 +24,10 @@ crash: JSON nested deeper than ``max_depth``, archives or workbooks expanding
 more than ``max_ratio`` times (above 10 MB), and scans running longer than
 ``max_seconds``.
 
+XLSX is read by python-calamine (Rust; several times faster than openpyxl),
+which loads one worksheet at a time: the workbook's uncompressed size must be
+under ``max_bytes`` and its expansion under ``max_ratio``.
+
 Limits: at most ``max_bytes`` are read (for XLSX, the uncompressed size of
 the workbook must be under it); a longer file is scanned up to the limit and
 the result is marked ``complete=False``. A CSV record longer than 8 chunks
@@ -48,6 +52,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+import python_calamine
+
 from . import detectors as d
 
 __all__ = ["SUPPORTED_FORMATS", "ScanResult", "Scanner", "normalise_format", "scan_file", "scan_stream"]
@@ -70,7 +76,7 @@ BOMB_MESSAGE = "El archivo comprimido se expande demasiado (posible bomba de des
 SIZE_MESSAGE = "El archivo descomprimido excede el tamaño máximo de revisión: revisión incompleta."
 
 
-class _Stop(Exception):
+class _IncompleteError(Exception):
     """A bound was hit: the scan ends here as incomplete with this message."""
 
 _FORMAT_ALIASES = {
@@ -147,7 +153,7 @@ class Scanner:
 
     def check_time(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise _Stop(TIME_MESSAGE)
+            raise _IncompleteError(TIME_MESSAGE)
 
     # --- input -------------------------------------------------------------
     def header(self, names: Sequence[str], row: int = 1) -> None:
@@ -253,9 +259,9 @@ def _sniff_encoding(head: bytes) -> str:
         return "utf-8-sig"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
     except UnicodeDecodeError:
         return "latin-1"
+    return "utf-8"
 
 
 def _sniff_delimiter(sample: str, fmt: str) -> str:
@@ -417,6 +423,71 @@ def _json_record_prefix(prefix: str) -> tuple[str, str] | None:
     return ".".join(parts[: i + 1]), ".".join(parts[i + 1:])
 
 
+class _JsonRecords:
+    """ijson's events as rows: each item of the first array is a record (a row), the key paths
+    inside it are its columns (``properties.`` dropped and geometry skipped for GeoJSON)."""
+
+    def __init__(self, scanner: Scanner, geo: bool) -> None:
+        self.scanner = scanner
+        self.geo = geo
+        self.record = 0
+        self.cells: list[str] = []
+        self.keys: list[str] = []
+        self.depth = 0
+        self.stack: list[str] = []  # prefixes built here (ijson.parse's grow with the square of the depth)
+
+    def emit(self) -> None:
+        if self.cells:
+            self.scanner.hint_columns(self.keys, self.record)
+            self.scanner.row(self.record, list(self.cells), list(self.keys))
+            self.cells.clear()
+            self.keys.clear()
+
+    def event(self, event: str, value: Any) -> None:
+        if event in ("end_map", "end_array"):
+            self.depth -= 1
+            if self.stack:
+                self.stack.pop()
+        elif event == "map_key":
+            if self.stack:
+                self.stack[-1] = str(value)
+        elif event in ("start_map", "start_array"):
+            self.open(event, ".".join(self.stack))
+        elif value is not None and not isinstance(value, bool):
+            self.value(".".join(self.stack), value)
+
+    def open(self, event: str, prefix: str) -> None:
+        self.depth += 1
+        if self.depth > self.scanner.max_depth:
+            raise _IncompleteError(DEPTH_MESSAGE.format(n=self.scanner.max_depth))
+        self.stack.append("item" if event == "start_array" else "")
+        split = _json_record_prefix(prefix)
+        if split is not None and split[1] == "":  # an item of the records' array starts
+            self.emit()
+            self.record += 1
+
+    def value(self, prefix: str, value: Any) -> None:
+        split = _json_record_prefix(prefix)
+        if split is None:  # a value outside any array: row 0
+            key = prefix or "valor"
+            self.scanner.hint_columns([key], 0)
+            self.scanner.row(0, [str(value)], [key])
+            return
+        rec_prefix, path = split
+        if path == "":  # a scalar item of the array is a record by itself
+            self.emit()
+            self.record += 1
+            path = rec_prefix
+        elif self.geo or rec_prefix == "features.item":
+            if path.startswith(("geometry", "bbox")) or path == "type":
+                return
+            path = path.removeprefix("properties.")
+        self.cells.append(str(value))
+        self.keys.append(path)
+        if len(self.cells) >= 10_000:  # a huge record is scanned in pieces
+            self.emit()
+
+
 def _scan_json(stream: IO[bytes], scanner: Scanner, result: ScanResult, fmt: str) -> _LimitedReader:
     limited = _LimitedReader(stream, scanner_max_bytes(scanner))
     try:
@@ -427,94 +498,40 @@ def _scan_json(stream: IO[bytes], scanner: Scanner, result: ScanResult, fmt: str
         return limited
     result.encoding = "utf-8"
     buffered = io.BufferedReader(limited, 1 << 20)
-    record = 0
-    cells: list[str] = []
-    keys: list[str] = []
-    geo = fmt == "geojson"
-
-    def emit() -> None:
-        if cells:
-            scanner.hint_columns(keys, record)
-            scanner.row(record, list(cells), list(keys))
-            cells.clear()
-            keys.clear()
-
-    depth = 0
-    max_depth = scanner.max_depth
+    records = _JsonRecords(scanner, fmt == "geojson")
     events = 0
-    stack: list[str] = []  # prefixes built here (ijson.parse's grow with the square of the depth)
     try:
         for event, value in ijson.basic_parse(buffered, use_float=False, buf_size=16384):
             events += 1
             if not events & 0xFFF:
                 scanner.check_time()
-            if event in ("end_map", "end_array"):
-                depth -= 1
-                if stack:
-                    stack.pop()
-                continue
-            if event == "map_key":
-                if stack:
-                    stack[-1] = str(value)
-                continue
-            prefix = ".".join(stack)
-            if event in ("start_map", "start_array"):
-                depth += 1
-                if depth > max_depth:
-                    raise _Stop(DEPTH_MESSAGE.format(n=max_depth))
-                stack.append("item" if event == "start_array" else "")
-            split = _json_record_prefix(prefix)
-            if event in ("start_map", "start_array"):
-                if split is not None and split[1] == "":
-                    emit()
-                    record += 1
-                continue
-            if value is None or isinstance(value, bool):
-                continue
-            if split is None:  # a value outside any array: row 0
-                key = prefix or "valor"
-                scanner.hint_columns([key], 0)
-                scanner.row(0, [str(value)], [key])
-                continue
-            rec_prefix, path = split
-            if path == "":  # a scalar item of the array is a record by itself
-                emit()
-                record += 1
-                path = rec_prefix
-            elif geo or rec_prefix == "features.item":
-                if path.startswith(("geometry", "bbox")) or path == "type":
-                    continue
-                if path.startswith("properties."):
-                    path = path[len("properties."):]
-            cells.append(str(value))
-            keys.append(path)
-            if len(cells) >= 10_000:  # a huge record is scanned in pieces
-                emit()
+            records.event(event, value)
     except ijson.JSONError as exc:
         result.complete = False
         result.error = f"JSON ilegible o cortado: {type(exc).__name__}"
-    emit()
+    records.emit()
     return limited
 
 
 def _cell(value: Any) -> str | None:
+    """The text of a cell as the officer typed it; None for booleans, dates, times and durations.
+
+    The reader gives every number as a float: a whole number is written as an integer, like
+    Excel shows it (a phone typed as a number is ``2221234567``, not ``2221234567.0``)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    return None  # dates, times, formulas' errors
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    return None  # dates, times, durations
 
 
-def _scan_xlsx(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int:
-    try:
-        import openpyxl
-    except ImportError:  # requirements pin openpyxl; without it the file counts as not reviewed
-        result.complete = False
-        result.error = "Revisión de XLSX no disponible (falta la biblioteca openpyxl)."
-        return 0
-
+def _xlsx_unpacked_size(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int | None:
+    """The uncompressed size of the workbook, or None (and the reason in ``result``) when it is
+    not a zip, too large, or a decompression bomb."""
     packed = _stream_size(stream) or 0
     try:
         with zipfile.ZipFile(stream) as archive:
@@ -522,39 +539,55 @@ def _scan_xlsx(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int:
     except zipfile.BadZipFile:
         result.complete = False
         result.error = "El archivo XLSX no es un libro de Excel válido."
-        return 0
+        return None
     if unpacked > scanner_max_bytes(scanner):
         result.complete = False
         result.error = "El libro XLSX descomprimido excede el tamaño máximo de revisión."
-        return 0
+        return None
     if unpacked > RATIO_FLOOR and unpacked > scanner.max_ratio * max(packed, 1):
         result.complete = False
         result.error = BOMB_MESSAGE
+        return None
+    return unpacked
+
+
+def _scan_sheet(sheet: python_calamine.CalamineSheet, scanner: Scanner) -> None:
+    """Rows of one worksheet, numbered as Excel shows them; the first non-empty row is the header.
+
+    ``iter_rows`` starts at the sheet's first row and at its first used column: the columns
+    before it are put back so that every row lines up with the header."""
+    header: list[str] | None = None
+    lead = [""] * (sheet.start[1] if sheet.start else 0)
+    for number, values in enumerate(sheet.iter_rows(), start=1):
+        if not number & 0xFF:
+            scanner.check_time()
+        cells = [_cell(v) or "" for v in values]
+        if header is None:
+            if not any(cells):
+                continue
+            cells = lead + cells
+            header = [f"{sheet.name}!{c}" if c else "" for c in cells]
+            scanner.hint_columns(cells, number)
+            continue
+        scanner.row(number, lead + cells, header)
+    scanner.flush()
+
+
+def _scan_xlsx(stream: IO[bytes], scanner: Scanner, result: ScanResult) -> int:
+    """Every worksheet (hidden ones too; not chart sheets), read by python-calamine."""
+    unpacked = _xlsx_unpacked_size(stream, scanner, result)
+    if unpacked is None:
         return 0
     stream.seek(0)
     try:
-        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        with python_calamine.CalamineWorkbook.from_filelike(stream) as book:
+            for meta in book.sheets_metadata:
+                if meta.typ == python_calamine.SheetTypeEnum.WorkSheet:
+                    _scan_sheet(book.get_sheet_by_name(meta.name), scanner)
+    except python_calamine.CalamineError as exc:  # damaged zip or XML, encrypted workbook
         result.complete = False
         result.error = f"No se pudo leer el libro XLSX: {type(exc).__name__}"
         return 0
-    try:
-        for sheet in book.worksheets:
-            header: list[str] | None = None
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if not number & 0xFF:
-                    scanner.check_time()
-                cells = [_cell(v) for v in values]
-                if header is None:
-                    if not any(cells):
-                        continue
-                    header = [f"{sheet.title}!{c}" if c else "" for c in cells]
-                    scanner.hint_columns([c or "" for c in cells], number)
-                    continue
-                scanner.row(number, [c or "" for c in cells], header)
-            scanner.flush()
-    finally:
-        book.close()
     return unpacked
 
 
@@ -568,9 +601,9 @@ def _stream_size(stream: IO[bytes]) -> int | None:
         stream.seek(0, os.SEEK_END)
         size = stream.tell()
         stream.seek(pos)
-        return size
     except (AttributeError, OSError, ValueError):
         return None
+    return size
 
 
 def _sniff_inner(head: bytes, name: str | None = None) -> str:
@@ -586,7 +619,7 @@ def _sniff_inner(head: bytes, name: str | None = None) -> str:
 
 
 def _copy_bounded(src: IO[bytes] | io.BufferedIOBase, dest: IO[bytes], limit: int, scanner: Scanner) -> int:
-    """Copy at most ``limit`` bytes; raise _Stop when the source holds more."""
+    """Copy at most ``limit`` bytes; raise _IncompleteError when the source holds more."""
     written = 0
     while True:
         block = src.read(1 << 20)
@@ -594,7 +627,7 @@ def _copy_bounded(src: IO[bytes] | io.BufferedIOBase, dest: IO[bytes], limit: in
             return written
         written += len(block)
         if written > limit:
-            raise _Stop(SIZE_MESSAGE)
+            raise _IncompleteError(SIZE_MESSAGE)
         dest.write(block)
         scanner.check_time()
 
@@ -632,10 +665,11 @@ def _scan_archive(stream: IO[bytes], fmt: str, result: ScanResult, options: dict
             try:
                 with gzip.GzipFile(fileobj=stream) as unpacked:
                     size = _copy_bounded(unpacked, tmp, min(limit, max(RATIO_FLOOR, ratio * packed)), scanner)
-            except _Stop:
-                raise _Stop(BOMB_MESSAGE if limit > max(RATIO_FLOOR, ratio * packed) else SIZE_MESSAGE)
+            except _IncompleteError:
+                message = BOMB_MESSAGE if limit > max(RATIO_FLOOR, ratio * packed) else SIZE_MESSAGE
+                raise _IncompleteError(message) from None
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
-                raise _Stop(f"Archivo gzip ilegible: {type(exc).__name__}")
+                raise _IncompleteError(f"Archivo gzip ilegible: {type(exc).__name__}") from exc
             tmp.seek(0)
             inner = _sniff_inner(tmp.read(SNIFF_BYTES))
             tmp.seek(0)
@@ -644,25 +678,25 @@ def _scan_archive(stream: IO[bytes], fmt: str, result: ScanResult, options: dict
     try:
         archive = zipfile.ZipFile(stream)
     except zipfile.BadZipFile:
-        raise _Stop("El archivo ZIP no es válido.")
+        raise _IncompleteError("El archivo ZIP no es válido.") from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         declared = sum(i.file_size for i in infos)
         if declared > limit:
-            raise _Stop(SIZE_MESSAGE)
+            raise _IncompleteError(SIZE_MESSAGE)
         if declared > RATIO_FLOOR and declared > ratio * packed:
-            raise _Stop(BOMB_MESSAGE)
+            raise _IncompleteError(BOMB_MESSAGE)
         budget = min(limit, max(RATIO_FLOOR, ratio * packed))
         for info in infos:
             member_format: str | None = normalise_format(None, info.filename)
             if member_format in ("zip", "gzip"):
-                raise _Stop("Archivo comprimido dentro de otro: revisión incompleta.")
+                raise _IncompleteError("Archivo comprimido dentro de otro: revisión incompleta.")
             with tempfile.TemporaryFile() as tmp:
                 try:
                     with archive.open(info) as member:
                         size = _copy_bounded(member, tmp, budget, scanner)
                 except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
-                    raise _Stop(f"Miembro del ZIP ilegible: {type(exc).__name__}")
+                    raise _IncompleteError(f"Miembro del ZIP ilegible: {type(exc).__name__}") from exc
                 budget -= size
                 tmp.seek(0)
                 head = tmp.read(SNIFF_BYTES)
@@ -718,7 +752,7 @@ def scan_stream(stream: IO[bytes], fmt: str, *, max_bytes: int = DEFAULT_MAX_BYT
                 result.error = "Archivo revisado sólo hasta el tamaño máximo."
         else:
             result.bytes_scanned = _scan_xlsx(stream, scanner, result)
-    except _Stop as stop:
+    except _IncompleteError as stop:
         result.complete = False
         result.error = str(stop)
     except (RecursionError, MemoryError) as exc:
@@ -726,7 +760,7 @@ def scan_stream(stream: IO[bytes], fmt: str, *, max_bytes: int = DEFAULT_MAX_BYT
         result.error = f"Archivo demasiado complejo: revisión incompleta ({type(exc).__name__})."
     try:
         return scanner.finish()
-    except _Stop:
+    except _IncompleteError:
         return result
 
 

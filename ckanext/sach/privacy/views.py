@@ -76,6 +76,22 @@ def _show(id: str) -> dict[str, Any]:
     return tk.get_action("package_show")(_context(), {"id": id})
 
 
+def _record_review(context: Context, pkg: dict[str, Any], form: dict[str, Any],
+                   may_review: bool) -> tuple[Any, dict[str, Any]]:
+    """The review form sent: (the response that ends the request or None, the form's errors)."""
+    if not may_review:
+        return tk.abort(403, tk._("La revisión de datos personales la registra un revisor de {who}, "
+                                  "no quien subió el archivo.").format(who=helpers.sach_privacy_reviewers())), {}
+    try:
+        tk.get_action("sach_privacy_review_create")(context.copy(), dict(form, package_id=pkg["id"]))
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc) or tk._("No puede registrar esta revisión.")), {}
+    except tk.ValidationError as exc:
+        return None, exc.error_dict
+    tk.h.flash_success(tk._("Revisión registrada."))
+    return tk.redirect_to("sach_privacy.review", id=pkg["name"]), {}
+
+
 @blueprint.route("/dataset/<id>/datos-personales", methods=["GET", "POST"])
 def review(id: str) -> Any:
     context = _context()
@@ -95,19 +111,10 @@ def review(id: str) -> Any:
     errors: dict[str, Any] = {}
     form: dict[str, Any] = {}
     if request.method == "POST":
-        if not may_review:
-            return tk.abort(403, tk._("La revisión de datos personales la registra un revisor de {who}, "
-                                      "no quien subió el archivo.").format(who=helpers.sach_privacy_reviewers()))
         form = {k: request.form.get(k, "") for k in ("decision", "legal_basis", "reason")}
-        try:
-            tk.get_action("sach_privacy_review_create")(context.copy(), dict(form, package_id=pkg["id"]))
-        except tk.NotAuthorized as exc:
-            return tk.abort(403, str(exc) or tk._("No puede registrar esta revisión."))
-        except tk.ValidationError as exc:
-            errors = exc.error_dict
-        else:
-            tk.h.flash_success(tk._("Revisión registrada."))
-            return tk.redirect_to("sach_privacy.review", id=pkg["name"])
+        done, errors = _record_review(context, pkg, form, may_review)
+        if done is not None:
+            return done
     # the lists are read as the page's reader may see them: reviewers of another dependencia included
     read_context: Context = {**context, "ignore_auth": True}
     scans = tk.get_action("sach_privacy_scan_list")(read_context, {"package_id": pkg["id"]})
@@ -120,7 +127,8 @@ def review(id: str) -> Any:
         "detector_labels": DETECTOR_LABELS, "status_labels": STATUS_LABELS,
         "may_review": may_review, "reviewers": helpers.sach_privacy_reviewers(),
         "own_upload": reviewer and not may_review,
-        "can_rescan": _action_exists("sach_privacy_rescan") and _allowed("sach_privacy_rescan", {"package_id": pkg["id"]}),
+        "can_rescan": _action_exists("sach_privacy_rescan")
+        and _allowed("sach_privacy_rescan", {"package_id": pkg["id"]}),
         "can_publish": bool(state.get("can_publish")) and not state.get("blocked"),
     }), (400 if errors else 200)
 
@@ -236,7 +244,7 @@ def _queue_rows() -> list[dict[str, Any]]:
             "organization": (org.title or org.name) if org is not None else "",
             "since": since, "files": [f for f in state["files"] if f["blocking"]],
         })
-    out.sort(key=lambda r: r["since"] or datetime.datetime.max)
+    out.sort(key=lambda r: (r["since"] is None, r["since"] or 0))  # oldest first, undated last
     return out
 
 
@@ -290,7 +298,7 @@ def _is_resource_form() -> bool:
 @blueprint.before_app_request
 def _mark_upload_start() -> None:
     if _is_resource_form():
-        tk.g.sach_privacy_since = datetime.datetime.utcnow()
+        tk.g.sach_privacy_since = pmodel.utcnow()
 
 
 def upload_message(files: list[dict[str, Any]], reviewers: str, review_url: str) -> tuple[str, Markup]:
@@ -300,20 +308,20 @@ def upload_message(files: list[dict[str, Any]], reviewers: str, review_url: str)
     for f in files:
         name = escape(f["name"])
         if f["status"] == "clean":
-            parts.append(Markup(tk._("Revisamos «{name}»: no encontramos datos personales.")).format(name=name))
+            parts.append(escape(tk._("Revisamos «{name}»: no encontramos datos personales.")).format(name=name))
         elif f["status"] == "findings":
             category = "alert-warning"
-            parts.append(Markup(tk._(
+            parts.append(escape(tk._(
                 "«{name}» tiene posibles datos personales: {found}. El conjunto no podrá hacerse público "
                 "hasta que lo revise {who}.")).format(name=name, found=f["findings"], who=reviewers))
         elif f["status"] == "pending":
             category = "alert-info" if category == "alert-success" else category
-            parts.append(Markup(tk._(
+            parts.append(escape(tk._(
                 "«{name}» es grande o está enlazado: la revisión de datos personales corre en segundo plano. "
                 "El conjunto no podrá hacerse público hasta que termine.")).format(name=name))
         else:
             category = "alert-warning"
-            parts.append(Markup(tk._(
+            parts.append(escape(tk._(
                 "La revisión de datos personales de «{name}» quedó incompleta: el conjunto no podrá "
                 "hacerse público hasta que lo revise {who}.")).format(name=name, who=reviewers))
     if category != "alert-success":

@@ -10,7 +10,8 @@ from ckan.types import Context
 
 from ckanext.sach import dates
 
-from . import logic
+from . import report
+from .helpers import FRESHNESS_LABELS
 
 __all__ = ["get_blueprints"]
 
@@ -21,7 +22,8 @@ blueprint = Blueprint("sach_quality", __name__)
 def index() -> Any:
     user = tk.g.userobj
     if not user:
-        return tk.abort(403, tk._("Inicie sesión como responsable de una dependencia para ver la calidad de sus datos."))
+        return tk.abort(
+            403, tk._("Inicie sesión como responsable de una dependencia para ver la calidad de sus datos."))
     context: Context = {"user": user.name, "auth_user_obj": user}
     if user.sysadmin:
         fq = ""
@@ -32,9 +34,9 @@ def index() -> Any:
         if not orgs:
             return tk.abort(403, tk._("Sólo los responsables de una dependencia pueden ver esta página."))
         fq = "+owner_org:(" + " OR ".join(f'"{o["id"]}"' for o in orgs) + ")"
-    entries = logic.report(logic.iter_datasets(context, fq))
+    entries = report.report(report.iter_datasets(context, fq))
     return tk.render("sach/quality/report.html", extra_vars={
-        "entries": entries, "freshness_labels": logic.FRESHNESS_LABELS, "today": dates.today(),
+        "entries": entries, "freshness_labels": FRESHNESS_LABELS, "today": dates.today(),
     })
 
 

@@ -1,22 +1,8 @@
-"""Quality in CKAN: index keys, labels, helpers and the per-dependencia report.
-
-Index keys added to every ``dataset`` document (usable in ``fq``, ranges and
-``facet.field``):
-
-``quality_completeness``  integer 0–100 (Guía required elements present)
-``openness_stars``        integer 0–5 (best data resource)
-``has_dictionary``        ``true`` / ``false``
-``freshness``             ``current`` / ``due`` / ``overdue`` / ``not_applicable`` / ``unknown``
-``freshness_due``         ISO date of the next expected update (when periodic)
-
-Freshness depends on the date: the indexed value is the one of the day the
-dataset was indexed. ``ckan sach check --reindex`` (run it daily from cron)
-reindexes the datasets whose freshness changed since.
-"""
+"""The per-dependencia quality report (``/calidad`` and ``ckan sach check``) and the daily
+reindex of datasets whose freshness changed since they were indexed."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from typing import Any
 
@@ -26,96 +12,9 @@ from ckan.types import Context
 from ckanext.sach import dates
 
 from . import scoring
-
-__all__ = ["sach_freshness_label", "sach_quality", "sach_quality_missing_label"]
-
-FRESHNESS_LABELS = {
-    "current": "Al día",
-    "due": "Por actualizar",
-    "overdue": "Desactualizado",
-    "not_applicable": "Sin periodicidad",
-    "unknown": "Sin fecha o frecuencia",
-}
-MISSING_LABELS = {
-    "identifier": "Identificador",
-    "title": "Título",
-    "notes": "Descripción",
-    "modified": "Fecha de actualización",
-    "contact.name": "Nombre del contacto",
-    "contact.email": "Correo del contacto",
-    "landing_page": "Página de documentación o diccionario de datos",
-    "frequency": "Frecuencia de actualización",
-    "resources": "Al menos un recurso",
-}
-FACETS = {"freshness": "Actualización", "openness_stars": "Estrellas de apertura"}
+from .helpers import FRESHNESS_LABELS
 
 
-def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    raw = pkg_dict.get("validated_data_dict")
-    if isinstance(raw, str) and raw:
-        try:
-            return json.loads(raw)
-        except ValueError:
-            pass
-    return pkg_dict
-
-
-def index_fields(pkg_dict: dict[str, Any], on: dt.date | None = None) -> dict[str, Any]:
-    """Add the quality keys to a dataset document (called from before_dataset_index)."""
-    if pkg_dict.get("type") != "dataset":
-        return pkg_dict
-    facts = scoring.summary(_validated(pkg_dict), on or dates.today())
-    pkg_dict["quality_completeness"] = facts["completeness"]
-    pkg_dict["openness_stars"] = facts["openness_stars"]
-    pkg_dict["has_dictionary"] = "true" if facts["has_dictionary"] else "false"
-    pkg_dict["freshness"] = facts["freshness"]
-    if facts["due"]:
-        pkg_dict["freshness_due"] = facts["due"]
-    return pkg_dict
-
-
-def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
-    """Facet items of freshness and stars show Spanish labels."""
-    facets = search_results.get("search_facets") or {}
-    for item in (facets.get("freshness") or {}).get("items", []):
-        item["display_name"] = tk._(FRESHNESS_LABELS.get(item.get("name"), item.get("name")))
-    for item in (facets.get("openness_stars") or {}).get("items", []):
-        n = str(item.get("name"))
-        item["display_name"] = "★" * int(n) + f" ({n})" if n.isdigit() else n
-    return search_results
-
-
-def add_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
-    if package_type == "dataset":
-        for key, title in FACETS.items():
-            facets_dict.setdefault(key, tk._(title))
-    return facets_dict
-
-
-# --- helpers ---------------------------------------------------------------
-def sach_quality(pkg: dict[str, Any]) -> dict[str, Any]:
-    """Quality facts of a dataset dict for templates (no queries)."""
-    facts = scoring.summary(pkg, dates.today())
-    facts["freshness_label"] = sach_freshness_label(facts["freshness"])
-    facts["missing_labels"] = [sach_quality_missing_label(m) for m in facts["missing"]]
-    return facts
-
-
-def sach_freshness_label(state: str) -> str:
-    return tk._(FRESHNESS_LABELS.get(state, state))
-
-
-def sach_quality_missing_label(check: str) -> str:
-    if check in MISSING_LABELS:
-        return tk._(MISSING_LABELS[check])
-    if check.startswith("resources["):
-        pos, _, field = check[len("resources["):].partition("].")
-        names = {"name": tk._("nombre"), "url": tk._("URL"), "format": tk._("formato")}
-        return tk._("Recurso {n}: {field}").format(n=pos, field=names.get(field, field))
-    return check
-
-
-# --- report ----------------------------------------------------------------
 def iter_datasets(context: Context, fq: str = "", rows: int = 500) -> Any:
     """All datasets visible to ``context`` (private ones included), page by page."""
     start = 0

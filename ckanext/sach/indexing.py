@@ -37,7 +37,7 @@ def configure(config: Any) -> None:
 
         # The register is built lazily and cached on the class: drop any copy built earlier.
         if "_license_register" in model.Package.__dict__:
-            del model.Package._license_register
+            del model.Package._license_register  # noqa: SLF001 -- CKAN has no API to drop its cached register
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -64,35 +64,30 @@ def _subfield_values(value: Any, subfield: str) -> list[str]:
     return out
 
 
-def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    if pkg_dict.get("type") != "dataset":
-        return pkg_dict
-    labels: list[str] = []
-    # CKAN passes the stored (extras) form; the scheming output is in validated_data_dict.
+def _validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The scheming output of the dataset: CKAN passes the stored (extras) form and keeps the
+    validated one as JSON in ``validated_data_dict``."""
     try:
-        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+        return json.loads(pkg_dict.get("validated_data_dict") or "{}")
     except (TypeError, ValueError):
-        validated = {}
+        return {}
 
-    def field(name: str) -> Any:
-        return validated.get(name, pkg_dict.get(name))
 
-    for key, name in (("sector", "sectors"), ("frequency", "frequencies"),
-                      ("personal_data", "personal_data")):
-        value = field(key)
-        if isinstance(value, str) and value:
-            labels.append(vocab.label(name, value, "es"))
-
-    places = _subfield_values(field("spatial_coverage"), "place")
+def _index_places(pkg_dict: dict[str, Any], value: Any, labels: list[str]) -> None:
+    places = _subfield_values(value, "place")
     if places:
         pkg_dict["place"] = places
         labels.extend(vocab.label("places", p, "es") for p in places)
 
-    languages = [str(v) for v in _as_list(field("language"))]
+
+def _index_languages(pkg_dict: dict[str, Any], value: Any) -> None:
+    languages = [str(v) for v in _as_list(value)]
     if languages:
         pkg_dict["language"] = languages
 
-    obligations = [str(v) for v in _as_list(field("transparency_obligations"))]
+
+def _index_obligations(pkg_dict: dict[str, Any], value: Any, labels: list[str]) -> None:
+    obligations = [str(v) for v in _as_list(value)]
     if obligations:
         pkg_dict["obligation"] = obligations
         pkg_dict["obligation_version"] = sorted(
@@ -100,25 +95,52 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         )
         labels.extend(vocab.label("obligations", o, "es") for o in obligations)
 
-    roles = []
-    for res in validated.get("resources") or []:
-        if isinstance(res, dict):
-            roles.append(res.get("resource_role") or "data")
+
+def _index_resource_roles(pkg_dict: dict[str, Any], resources: Any) -> None:
+    roles = [res.get("resource_role") or "data" for res in resources or [] if isinstance(res, dict)]
     if roles:
         pkg_dict["res_role"] = sorted(set(roles))
 
+
+def _repeating_as_json(pkg_dict: dict[str, Any]) -> None:
     for repeating in REPEATING_FIELDS:
         if isinstance(pkg_dict.get(repeating), (list, dict)):
             pkg_dict[repeating] = json.dumps(pkg_dict[repeating], ensure_ascii=False)
 
-    if labels:
-        text = pkg_dict.get("text")
-        if text is None:
-            pkg_dict["text"] = labels
-        elif isinstance(text, list):
-            pkg_dict["text"] = text + labels
-        else:
-            pkg_dict["text"] = [text] + labels
+
+def _add_text(pkg_dict: dict[str, Any], labels: list[str]) -> None:
+    """Vocabulary labels go to ``text``, so that searching for them finds the dataset."""
+    if not labels:
+        return
+    text = pkg_dict.get("text")
+    if text is None:
+        pkg_dict["text"] = labels
+    elif isinstance(text, list):
+        pkg_dict["text"] = text + labels
+    else:
+        pkg_dict["text"] = [text, *labels]
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    if pkg_dict.get("type") != "dataset":
+        return pkg_dict
+    validated = _validated(pkg_dict)
+
+    def field(name: str) -> Any:
+        return validated.get(name, pkg_dict.get(name))
+
+    labels: list[str] = []
+    for key, name in (("sector", "sectors"), ("frequency", "frequencies"),
+                      ("personal_data", "personal_data")):
+        value = field(key)
+        if isinstance(value, str) and value:
+            labels.append(vocab.label(name, value, "es"))
+    _index_places(pkg_dict, field("spatial_coverage"), labels)
+    _index_languages(pkg_dict, field("language"))
+    _index_obligations(pkg_dict, field("transparency_obligations"), labels)
+    _index_resource_roles(pkg_dict, validated.get("resources"))
+    _repeating_as_json(pkg_dict)
+    _add_text(pkg_dict, labels)
     return pkg_dict
 
 
