@@ -13,7 +13,6 @@ import ckan.plugins.toolkit as tk
 from ckanext.sach import config, dates
 
 __all__ = [
-    "sach_can_answer_requests",
     "sach_choice_label",
     "sach_contact_address",
     "sach_contact_email",
@@ -24,25 +23,12 @@ __all__ = [
     "sach_datetime",
     "sach_error_detail",
     "sach_homepage",
-    "sach_microsite_audience_choices",
-    "sach_microsite_label",
-    "sach_microsite_topic_choices",
     "sach_municipality_name",
     "sach_pnt_url",
-    "sach_request_kind_label",
-    "sach_request_status_label",
     "sach_split_names",
     "sach_today",
     "sach_visible_count",
 ]
-
-def _lang() -> str:
-    try:
-        lang = tk.h.lang() or "es"
-    except Exception:  # outside a request
-        lang = "es"
-    return "en" if lang.startswith("en") else "es"
-
 
 def sach_municipality_name() -> str:
     return config.municipality_name()
@@ -68,64 +54,6 @@ def sach_pnt_url() -> str:
     return config.pnt_url()
 
 
-def sach_microsite_topic_choices(field: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Topics of the plain-language cards: the catalogue's temas (vocab ``themes``)."""
-    from ckanext.sach import vocab
-
-    return [
-        {"value": item["value"], "label": item["label"]}
-        for item in vocab.items("themes")
-    ]
-
-
-def sach_microsite_audience_choices(field: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Audiences of the plain-language cards (vocab ``audiences``)."""
-    from ckanext.sach import vocab
-
-    return [
-        {"value": item["value"], "label": item["label"]}
-        for item in vocab.items("audiences")
-    ]
-
-
-def sach_microsite_label(kind: str, value: Any) -> str:
-    """Label of a topic (``kind='topic'``) or audience (``kind='audience'``) value."""
-    choices = (
-        sach_microsite_topic_choices()
-        if kind == "topic"
-        else sach_microsite_audience_choices()
-    )
-    for choice in choices:
-        if choice["value"] == value:
-            label = choice["label"]
-            if isinstance(label, dict):
-                return label.get(_lang()) or label.get("es") or str(value)
-            return str(label)
-    return str(value or "")
-
-
-def sach_request_status_label(status: str) -> str:
-    return {
-        "new": tk._("Recibida"),
-        "in_progress": tk._("En atención"),
-        "answered": tk._("Respondida"),
-        "rejected": tk._("No procede"),
-    }.get(status, status)
-
-
-def sach_request_kind_label(kind: str) -> str:
-    return {
-        "dataset": tk._("Solicitud de datos"),
-        "comment": tk._("Comentario sobre un conjunto de datos"),
-    }.get(kind, kind)
-
-
-def sach_can_answer_requests() -> bool:
-    from ckanext.sach.microsite.auth import can_answer
-
-    return can_answer(tk.g.get("user") or None)
-
-
 def sach_split_names(value: Any) -> list[str]:
     """``"a b c"`` or a list -> list of dataset names."""
     if not value:
@@ -142,10 +70,8 @@ def sach_dataset_citation(pkg: dict[str, Any], today: datetime.date | None = Non
     org = pkg.get("organization") or {}
     institution = org.get("title") or ""
     municipality = config.municipality_name()
-    if institution:
-        institution = f"{institution}, Ayuntamiento de {municipality}"
-    else:
-        institution = f"Ayuntamiento de {municipality}"
+    institution = (f"{institution}, Ayuntamiento de {municipality}" if institution
+                   else f"Ayuntamiento de {municipality}")
     url = tk.url_for("dataset.read", id=pkg["name"], _external=True)
     consulted = today.strftime("%d/%m/%Y")
     text = tk._(

@@ -11,7 +11,7 @@ import importlib
 import inspect
 from typing import Any
 
-import ckan.plugins as ckan_plugins
+import ckan.plugins as p
 
 ACTION_MODULES = ["ckanext.sach.logic.action", "ckanext.sach.microsite.action", "ckanext.sach.dcat.actions",
                   "ckanext.sach.privacy.action", "ckanext.sach.coverage.action",
@@ -21,9 +21,11 @@ AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth",
                 "ckanext.sach.privacy.auth", "ckanext.sach.coverage.auth"]
 HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext.sach.dcat.helpers",
                   "ckanext.sach.quality.logic", "ckanext.sach.privacy.helpers",
-                  "ckanext.sach.microsite.i18n", "ckanext.sach.web.images", "ckanext.sach.explore.helpers"]
+                  "ckanext.sach.microsite.helpers", "ckanext.sach.web.language", "ckanext.sach.web.images",
+                  "ckanext.sach.explore.helpers"]
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
-VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views",
+VIEW_MODULES = ["ckanext.sach.home.views", "ckanext.sach.microsite.views", "ckanext.sach.web.language",
+                "ckanext.sach.dcat.views",
                 "ckanext.sach.privacy.views", "ckanext.sach.quality.views", "ckanext.sach.coverage.views",
                 "ckanext.sach.bulk.views", "ckanext.sach.views.unavailable",
                 "ckanext.sach.logic.search_params", "ckanext.sach.views.sitemap", "ckanext.sach.explore.views"]
@@ -98,7 +100,7 @@ def _keep_core_docs(found: dict[str, Any]) -> None:
 def actions() -> dict[str, Any]:
     found = _public(ACTION_MODULES)
     _keep_core_docs(found)
-    if not ckan_plugins.plugin_loaded("activity"):
+    if not p.plugin_loaded("activity"):
         # The actions chained onto CKAN's activity plugin exist only with it (a site without
         # activity, or a test loading plugins one at a time, must not fail to build the registry).
         activity = _activity_action_names()

@@ -24,10 +24,10 @@ def _catalogue(lang: str | None = None):
 
 def _labels_kept_in_python() -> list[str]:
     """The labels the code keeps in dicts and lists and translates as ``_(variable)``."""
+    from ckanext.sach.microsite import views as microsite
     from ckanext.sach.privacy import helpers as privacy_helpers
     from ckanext.sach.privacy import views as privacy_views
     from ckanext.sach.quality import logic as quality
-    from ckanext.sach.views import microsite
 
     labels = list(quality.FRESHNESS_LABELS.values()) + list(quality.MISSING_LABELS.values())
     labels += list(quality.FACETS.values())
