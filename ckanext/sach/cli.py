@@ -55,8 +55,8 @@ def check_command(organization: str | None, reindex: bool) -> None:
     if organization:
         try:
             org = tk.get_action("organization_show")(context.copy(), {"id": organization})
-        except tk.ObjectNotFound:
-            raise click.ClickException(f"Dependencia no encontrada: {organization}")
+        except tk.ObjectNotFound as err:
+            raise click.ClickException(f"Dependencia no encontrada: {organization}") from err
         fq = f'+owner_org:"{org["id"]}"'
     datasets = list(quality.iter_datasets(context, fq))
     click.echo(quality.format_report(quality.report(datasets)))

@@ -52,15 +52,15 @@ def _dataset(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
     """A catalogue with datasets, microsite content and a request, served live."""
-    import ckan.plugins as plugins
+    import ckan.plugins as p
     from ckan.tests.helpers import _get_test_app
 
     from ckanext.sach.microsite import content
 
     # all at once: a plugin's chained actions need their parents (activity) loaded with it
-    missing = [name for name in config["ckan.plugins"] if not plugins.plugin_loaded(name)]
+    missing = [name for name in config["ckan.plugins"] if not p.plugin_loaded(name)]
     if missing:
-        plugins.load(*missing)
+        p.load(*missing)
     reset_db()
     reset_index()
     content.invalidate()
@@ -123,8 +123,8 @@ def live(reset_db, reset_index, migrate_db_for) -> Iterator[dict[str, Any]]:
         server.shutdown()
         config["ckan.site_url"] = old_site_url
         for name in reversed(missing):
-            if plugins.plugin_loaded(name):
-                plugins.unload(name)
+            if p.plugin_loaded(name):
+                p.unload(name)
 
 
 @pytest.fixture(autouse=True)

@@ -44,9 +44,7 @@ class VocabularyError(ValueError):
 
 def names() -> list[str]:
     """Names of the vocabularies shipped with the extension."""
-    return sorted(
-        os.path.splitext(f)[0] for f in os.listdir(HERE) if f.endswith(".yaml")
-    ) + ["licenses"]
+    return [*sorted(os.path.splitext(f)[0] for f in os.listdir(HERE) if f.endswith(".yaml")), "licenses"]
 
 
 def path(name: str) -> str:
@@ -71,7 +69,7 @@ def _config_value(option: str) -> str:
         import ckan.plugins.toolkit as tk
 
         return (tk.config.get(option) or "").strip()
-    except Exception:  # outside a CKAN app (scripts, docs)
+    except ImportError:  # outside a CKAN install (scripts, docs)
         return ""
 
 
@@ -79,10 +77,7 @@ def _load(name: str, file_path: str) -> list[dict[str, Any]]:
     if not os.path.exists(file_path):
         raise VocabularyError(f"Vocabulary {name!r}: file not found: {file_path}")
     with open(file_path, encoding="utf-8") as f:
-        if file_path.endswith(".json"):
-            data = json.load(f)
-        else:
-            data = yaml.safe_load(f)
+        data = json.load(f) if file_path.endswith(".json") else yaml.safe_load(f)
     if name == "licenses":
         data = [
             dict(lic, value=lic["id"], label={"es": lic["title"], "en": lic["title"]})
@@ -92,10 +87,10 @@ def _load(name: str, file_path: str) -> list[dict[str, Any]]:
         raise VocabularyError(f"Vocabulary {name!r} must be a list of items: {file_path}")
     seen: set[str] = set()
     items = []
-    for item in data:
-        if not isinstance(item, dict) or "value" not in item:
-            raise VocabularyError(f"Vocabulary {name!r}: item without value: {item!r}")
-        item = dict(item)
+    for entry in data:
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise VocabularyError(f"Vocabulary {name!r}: item without value: {entry!r}")
+        item = dict(entry)
         item["value"] = str(item["value"])
         label = item.get("label")
         if isinstance(label, str):
@@ -142,17 +137,16 @@ def get(name: str, value: Any) -> dict[str, Any] | None:
 
 def current_lang() -> str:
     """Language of the current request; ``es`` outside a request."""
-    try:
-        from ckan.common import request
-        from ckan.lib.i18n import get_lang
+    from ckan.common import request
+    from ckan.lib.i18n import get_lang
 
-        if request:
-            lang = get_lang()
-            if lang:
-                return str(lang).split("_")[0]
-    except Exception:  # no request context
-        pass
-    return DEFAULT_LANG
+    if not request:  # the proxy is falsy outside a request
+        return DEFAULT_LANG
+    try:
+        lang = get_lang()
+    except RuntimeError:  # a request without an app context (a bare test request)
+        return DEFAULT_LANG
+    return str(lang).split("_")[0] if lang else DEFAULT_LANG
 
 
 def label(name: str, value: Any, lang: str | None = None) -> str:
