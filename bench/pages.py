@@ -66,7 +66,7 @@ def microsite_content(rng: random.Random) -> None:
     import ckan.plugins.toolkit as tk
 
     from ckanext.sach import vocab
-    from ckanext.sach.helpers import sach_microsite_topic_choices
+    from ckanext.sach.microsite.helpers import sach_microsite_topic_choices
     from ckanext.sach.microsite.model import Request
 
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})

@@ -13,7 +13,6 @@ import ckan.plugins.toolkit as tk
 from ckanext.sach import config, dates, values
 
 __all__ = [
-    "sach_can_answer_requests",
     "sach_choice_label",
     "sach_contact_address",
     "sach_contact_email",
@@ -24,13 +23,8 @@ __all__ = [
     "sach_datetime",
     "sach_error_detail",
     "sach_homepage",
-    "sach_microsite_audience_choices",
-    "sach_microsite_label",
-    "sach_microsite_topic_choices",
     "sach_municipality_name",
     "sach_pnt_url",
-    "sach_request_kind_label",
-    "sach_request_status_label",
     "sach_split_names",
     "sach_today",
     "sach_visible_count",
@@ -58,61 +52,6 @@ def sach_homepage() -> str:
 
 def sach_pnt_url() -> str:
     return config.pnt_url()
-
-
-def sach_microsite_topic_choices(field: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Topics of the plain-language cards: the catalogue's temas (vocab ``themes``)."""
-    from ckanext.sach import vocab
-
-    return [
-        {"value": item["value"], "label": item["label"]}
-        for item in vocab.items("themes")
-    ]
-
-
-def sach_microsite_audience_choices(field: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Audiences of the plain-language cards (vocab ``audiences``)."""
-    from ckanext.sach import vocab
-
-    return [
-        {"value": item["value"], "label": item["label"]}
-        for item in vocab.items("audiences")
-    ]
-
-
-def sach_microsite_label(kind: str, value: Any) -> str:
-    """Label of a topic (``kind='topic'``) or audience (``kind='audience'``) value."""
-    choices = (
-        sach_microsite_topic_choices()
-        if kind == "topic"
-        else sach_microsite_audience_choices()
-    )
-    for choice in choices:
-        if choice["value"] == value:
-            return values.label_text(choice["label"]) or str(value)
-    return str(value or "")
-
-
-def sach_request_status_label(status: str) -> str:
-    return {
-        "new": tk._("Recibida"),
-        "in_progress": tk._("En atención"),
-        "answered": tk._("Respondida"),
-        "rejected": tk._("No procede"),
-    }.get(status, status)
-
-
-def sach_request_kind_label(kind: str) -> str:
-    return {
-        "dataset": tk._("Solicitud de datos"),
-        "comment": tk._("Comentario sobre un conjunto de datos"),
-    }.get(kind, kind)
-
-
-def sach_can_answer_requests() -> bool:
-    from ckanext.sach.microsite.auth import can_answer
-
-    return can_answer(tk.g.get("user") or None)
 
 
 def sach_split_names(value: Any) -> list[str]:

@@ -21,9 +21,11 @@ AUTH_MODULES = ["ckanext.sach.logic.auth", "ckanext.sach.microsite.auth",
                 "ckanext.sach.privacy.auth", "ckanext.sach.coverage.auth"]
 HELPER_MODULES = ["ckanext.sach.helpers", "ckanext.sach.vocab.helpers", "ckanext.sach.dcat.helpers",
                   "ckanext.sach.quality.helpers", "ckanext.sach.privacy.helpers",
-                  "ckanext.sach.microsite.i18n", "ckanext.sach.web.images", "ckanext.sach.explore.helpers"]
+                  "ckanext.sach.microsite.helpers", "ckanext.sach.web.language", "ckanext.sach.web.images",
+                  "ckanext.sach.explore.helpers"]
 VALIDATOR_MODULES = ["ckanext.sach.logic.validators", "ckanext.sach.microsite.validators"]
-VIEW_MODULES = ["ckanext.sach.views", "ckanext.sach.dcat.views",
+VIEW_MODULES = ["ckanext.sach.home.views", "ckanext.sach.microsite.views", "ckanext.sach.web.language",
+                "ckanext.sach.dcat.views",
                 "ckanext.sach.privacy.views", "ckanext.sach.quality.views", "ckanext.sach.coverage.views",
                 "ckanext.sach.bulk.views", "ckanext.sach.views.unavailable",
                 "ckanext.sach.logic.search_params", "ckanext.sach.views.sitemap", "ckanext.sach.explore.views"]

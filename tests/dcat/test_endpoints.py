@@ -241,7 +241,8 @@ def test_catalogue_settings_change_rebuilds_output(app: Any, catalogue: dict[str
 
 
 def test_other_dataset_types_are_not_exported(app: Any, catalogue: dict[str, Any]) -> None:
-    from ckanext.sach import helpers, vocab
+    from ckanext.sach import vocab
+    from ckanext.sach.microsite import helpers
 
     card = call_action(
         "package_create", context={"user": catalogue["sysadmin"]["name"]}, type="informacion_util",

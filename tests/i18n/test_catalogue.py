@@ -24,11 +24,11 @@ def _catalogue(lang: str | None = None):
 
 def _labels_kept_in_python() -> list[str]:
     """The labels the code keeps in dicts and lists and translates as ``_(variable)``."""
+    from ckanext.sach.microsite import views as microsite
     from ckanext.sach.privacy import helpers as privacy_helpers
     from ckanext.sach.privacy import views as privacy_views
     from ckanext.sach.quality import helpers as quality
     from ckanext.sach.quality import indexing as quality_indexing
-    from ckanext.sach.views import microsite
 
     labels = list(quality.FRESHNESS_LABELS.values()) + list(quality.MISSING_LABELS.values())
     labels += list(quality_indexing.FACETS.values())

@@ -62,7 +62,6 @@ def _fresh_cache_and_rate_limits():
     redis = connect_to_redis()
     for key in redis.scan_iter(match="*:sach:requests:rate:*"):
         redis.delete(key)
-    yield
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.sach.microsite import content
+from ckanext.sach.home import content
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -58,13 +58,13 @@ def test_home_is_cached_and_invalidated_by_dataset_changes(app, make_dataset):
     org = factories.Organization()
     make_dataset(org, title="Primer conjunto")
     calls = []
-    real = content._search
+    real = content.public_search
 
     def counting(data_dict):
         calls.append(data_dict)
         return real(data_dict)
 
-    with mock.patch.object(content, "_search", counting):
+    with mock.patch.object(content, "public_search", counting):
         app.get("/")
         app.get("/")
         assert len(calls) == 1, "the home page runs one search, then serves the cache"

@@ -60,7 +60,7 @@ def test_post_without_or_with_forged_csrf_token_is_refused(app):
 
 
 @pytest.mark.parametrize(
-    "overrides, field, message",
+    ("overrides", "field", "message"),
     [
         ({"title": "  "}, "title", "Falta el valor"),
         ({"requester_email": "no-es-correo"}, "requester_email", "correo"),

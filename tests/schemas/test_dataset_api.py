@@ -9,6 +9,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from ckanext.sach import dates
+
 from .conftest import sysadmin_context
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -24,7 +26,8 @@ def _error(errors: dict[str, Any], path: tuple[Any, ...]) -> str:
 
 def test_create_complete_dataset(valid_dataset):
     org = factories.Organization()
-    pkg = tk.get_action("package_create")(sysadmin_context(), valid_dataset(name="presupuesto-2024", owner_org=org["id"]))
+    pkg = tk.get_action("package_create")(sysadmin_context(),
+                                          valid_dataset(name="presupuesto-2024", owner_org=org["id"]))
     shown = tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg["id"]})
     assert shown["state"] == "active"
     assert shown["identifier"] == "presupuesto-2024"  # defaults to the name
@@ -84,12 +87,14 @@ def test_update_through_the_api(make_dataset):
 
 
 def _tomorrow() -> str:
-    return (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    return (dates.today() + datetime.timedelta(days=2)).isoformat()
 
 
 # (test id, field overrides, error path, Spanish message fragment): one case per validator.
 BAD_DATASETS = [
     ("required-title", {"title": ""}, ("title",), "Este campo es obligatorio"),
+    ("required-title-blank", {"title": "   "}, ("title",), "Este campo es obligatorio"),
+    ("required-modified-blank", {"modified": " "}, ("modified",), "Este campo es obligatorio"),
     ("required-notes", {"notes": ""}, ("notes",), "Este campo es obligatorio"),
     ("required-modified", {"modified": ""}, ("modified",), "Este campo es obligatorio"),
     ("required-sector", {"sector": ""}, ("sector",), "Este campo es obligatorio"),
@@ -137,7 +142,8 @@ BAD_DATASETS = [
      ("resources", 0, "format"), "Este campo es obligatorio"),
     ("resource-size", {"resources": [{"url": "https://sach.gob.mx/a.csv", "name": "A", "format": "CSV", "size": "-3"}]},
      ("resources", 0, "size"), "número entero de bytes"),
-    ("resource-mimetype", {"resources": [{"url": "https://sach.gob.mx/a.csv", "name": "A", "format": "CSV", "mimetype": "csv"}]},
+    ("resource-mimetype", {"resources": [{"url": "https://sach.gob.mx/a.csv", "name": "A", "format": "CSV",
+                                          "mimetype": "csv"}]},
      ("resources", 0, "mimetype"), "Tipo de medio no válido"),
     ("resource-role", {"resources": [{"url": "https://sach.gob.mx/a.csv", "name": "A", "format": "CSV",
                                       "resource_role": "anexo"}]},
@@ -145,7 +151,7 @@ BAD_DATASETS = [
 ]
 
 
-@pytest.mark.parametrize("overrides,path,message", [c[1:] for c in BAD_DATASETS],
+@pytest.mark.parametrize(("overrides", "path", "message"), [c[1:] for c in BAD_DATASETS],
                          ids=[c[0] for c in BAD_DATASETS])
 def test_create_refuses_bad_input_with_spanish_message(valid_dataset, overrides, path, message):
     org = factories.Organization()
@@ -158,7 +164,7 @@ def test_create_refuses_bad_input_with_spanish_message(valid_dataset, overrides,
         tk.get_action("package_show")({"ignore_auth": True}, {"id": data["name"]})
 
 
-@pytest.mark.parametrize("overrides,path,message", [
+@pytest.mark.parametrize(("overrides", "path", "message"), [
     c[1:] for c in BAD_DATASETS if c[0] in ("email", "modified-future", "start-after-end", "vocab-sector",
                                              "inegi-key-unknown", "http-url", "data-dictionary")
 ])
@@ -206,3 +212,15 @@ def test_api_answers_409_with_spanish_message(app, valid_dataset):
                    headers={"Authorization": sysadmin["token"]})
     assert res.status_code == 409
     assert "no es un valor permitido" in res.json["error"]["sector"][0]
+
+
+def test_api_gives_the_whole_spanish_message_of_required_and_vocabulary_fields(app, valid_dataset):
+    """The exact texts (not CKAN's "Missing value" nor scheming's 'unexpected choice')."""
+    org = factories.Organization()
+    sysadmin = factories.SysadminWithToken()
+    res = app.post("/api/3/action/package_create",
+                   json=valid_dataset(name="via-http", owner_org=org["id"], title="", sector="deportes"),
+                   headers={"Authorization": sysadmin["token"]})
+    assert res.status_code == 409
+    assert res.json["error"]["title"] == ["Este campo es obligatorio."]
+    assert res.json["error"]["sector"] == ["«deportes» no es un valor permitido para «Sector»."]

@@ -10,6 +10,8 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.sach import dates
+
 from .conftest import csrf_token, login
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -117,12 +119,13 @@ def test_finishing_without_a_data_dictionary_is_refused_in_spanish(app, dependen
 
 
 def _future() -> str:
-    return (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    return (dates.today() + datetime.timedelta(days=3)).isoformat()
 
 
 # (test id, form overrides, Spanish text that must reach the form): one case per validator.
 BAD_FORMS = [
     ("required", {"title": ""}, "Este campo es obligatorio"),
+    ("required-blank", {"title": "   "}, "Este campo es obligatorio"),
     ("required-contact", {"contact-0-name": "", "contact-0-email": ""}, "al menos un punto de contacto"),
     ("required-contact-removed", {"contact-0-name": None, "contact-0-email": None}, "al menos un punto de contacto"),
     ("required-place-removed", {"spatial_coverage-0-place": None, "spatial_coverage-0-text": None},
@@ -143,7 +146,7 @@ BAD_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("overrides,message", [c[1:] for c in BAD_FORMS], ids=[c[0] for c in BAD_FORMS])
+@pytest.mark.parametrize(("overrides", "message"), [c[1:] for c in BAD_FORMS], ids=[c[0] for c in BAD_FORMS])
 def test_bad_form_is_refused_field_by_field_in_spanish(app, dependencias, overrides, message):
     login(app, dependencias["editor"])
     res = post_stage_one(app, stage_one(dependencias["tesoreria"]["id"], **overrides))
@@ -151,6 +154,18 @@ def test_bad_form_is_refused_field_by_field_in_spanish(app, dependencias, overri
     assert message in text_of(res)
     with pytest.raises(tk.ObjectNotFound):
         tk.get_action("package_show")({"ignore_auth": True}, {"id": "incidentes-atendidos-2024"})
+
+
+def test_english_form_gives_the_required_and_vocabulary_messages_in_english(app, dependencias):
+    """The same checks on an English page: this catalogue's English wording."""
+    login(app, dependencias["editor"])
+    form = stage_one(dependencias["tesoreria"]["id"], title="", frequency="cada-rato")
+    form["_csrf_token"] = csrf_token(app, "/en/dataset/new")
+    res = app.post("/en/dataset/new", data=form, follow_redirects=False)
+    assert res.status_code == 200
+    body = text_of(res)
+    assert "This field is required." in body and "Missing value" not in body
+    assert "«cada-rato» is not an allowed value for «" in body and "no es un valor permitido" not in body
 
 
 def test_bad_resource_link_is_refused_in_spanish(app, dependencias):

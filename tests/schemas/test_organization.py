@@ -53,7 +53,7 @@ BAD_ORGS = [
 ]
 
 
-@pytest.mark.parametrize("overrides,key,message", [c[1:] for c in BAD_ORGS], ids=[c[0] for c in BAD_ORGS])
+@pytest.mark.parametrize(("overrides", "key", "message"), [c[1:] for c in BAD_ORGS], ids=[c[0] for c in BAD_ORGS])
 def test_bad_dependencia_is_refused_in_spanish(overrides, key, message):
     with pytest.raises(tk.ValidationError) as err:
         tk.get_action("organization_create")(sysadmin_context(), dict(GOOD, **overrides))
@@ -74,6 +74,7 @@ def test_dependencia_form_in_spanish(app):
     form = dict(GOOD, save="", _csrf_token=csrf_token(app, "/organization/new"))
     res = app.post("/organization/new", data=form, follow_redirects=False)
     assert res.status_code == 302, html.unescape(res.body)[:1500]
-    assert tk.get_action("organization_show")({"ignore_auth": True}, {"id": "tesoreria-municipal"})["head_position"] == "Tesorero Municipal"
+    shown = tk.get_action("organization_show")({"ignore_auth": True}, {"id": "tesoreria-municipal"})
+    assert shown["head_position"] == "Tesorero Municipal"
     page = app.get("/organization/about/tesoreria-municipal")
     assert page.status_code == 200

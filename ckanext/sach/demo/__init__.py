@@ -272,20 +272,20 @@ def resources_for(spec: Spec, rng: random.Random) -> list[dict[str, Any]]:
     rows = spec.rows(rng)
     columns = [c[0] for c in spec.columns]
     base = spec.name
-    files = [dict(name=f"{spec.title} (CSV)", filename=f"{base}.csv", format="CSV",
-                  content=csv_bytes(rows, columns), resource_role="data",
-                  description="Datos de ejemplo en CSV (UTF-8).")]
+    files = [{"name": f"{spec.title} (CSV)", "filename": f"{base}.csv", "format": "CSV",
+              "content": csv_bytes(rows, columns), "resource_role": "data",
+              "description": "Datos de ejemplo en CSV (UTF-8)."}]
     if "JSON" in spec.extra_formats:
-        files.append(dict(name=f"{spec.title} (JSON)", filename=f"{base}.json", format="JSON",
-                          content=json_bytes(rows), resource_role="data",
-                          description="Los mismos datos de ejemplo en JSON."))
+        files.append({"name": f"{spec.title} (JSON)", "filename": f"{base}.json", "format": "JSON",
+                      "content": json_bytes(rows), "resource_role": "data",
+                      "description": "Los mismos datos de ejemplo en JSON."})
     if "GeoJSON" in spec.extra_formats:
-        files.append(dict(name=f"{spec.title} (GeoJSON)", filename=f"{base}.geojson", format="GeoJSON",
-                          content=geojson_bytes(rows), resource_role="data",
-                          description="Ubicaciones aproximadas de ejemplo (WGS84) en GeoJSON."))
-    files.append(dict(name="Diccionario de datos", filename=f"{base}-diccionario.csv", format="CSV",
-                      content=dictionary_bytes(spec.columns), resource_role="data_dictionary",
-                      description="Nombre, tipo y descripción de cada columna."))
+        files.append({"name": f"{spec.title} (GeoJSON)", "filename": f"{base}.geojson", "format": "GeoJSON",
+                      "content": geojson_bytes(rows), "resource_role": "data",
+                      "description": "Ubicaciones aproximadas de ejemplo (WGS84) en GeoJSON."})
+    files.append({"name": "Diccionario de datos", "filename": f"{base}-diccionario.csv", "format": "CSV",
+                  "content": dictionary_bytes(spec.columns), "resource_role": "data_dictionary",
+                  "description": "Nombre, tipo y descripción de cada columna."})
     return files
 
 
@@ -301,7 +301,7 @@ def dataset_dict(spec: Spec) -> dict[str, Any]:
         "title": spec.title,
         "owner_org": spec.org,
         "notes": f"{EXAMPLE_NOTICE}\n\n{spec.notes}",
-        "tag_string": ",".join(spec.tags + ["datos de ejemplo"]),
+        "tag_string": ",".join([*spec.tags, "datos de ejemplo"]),
         "license_id": "libre-uso-mx",
         "sector": spec.sector,
         "frequency": spec.frequency,
@@ -376,7 +376,7 @@ def run(limit: int | None = None) -> dict[str, Any]:
     seeded = seed.run()
     specs = catalogue()
     seeded["demo_organizations"] = ensure_organizations(specs)
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 -- reproducible demo figures, not a secret
     created, existing = [], []
     for spec in specs[:limit]:
         if load_dataset(spec, rng) == "created":

@@ -152,7 +152,7 @@ def _turismo(year: int) -> Generator:
 def _solicitudes(year: int) -> Generator:
     def rows(rng: random.Random) -> Rows:
         out = []
-        for m, mes in enumerate(MESES, 1):
+        for mes in MESES:
             recibidas = rng.randint(20, 90)
             out.append({"ejercicio": year, "mes": mes, "solicitudes_recibidas": recibidas,
                         "respondidas_en_plazo": int(recibidas * rng.uniform(0.8, 1.0)),

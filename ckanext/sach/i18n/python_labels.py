@@ -56,7 +56,7 @@ PRIVACY = [
     _("No se pudo revisar"),
 ]
 
-# ckanext/sach/views/microsite.py: SECTIONS
+# ckanext/sach/microsite/views.py: SECTIONS
 MICROSITE = [
     _("Gobierno Abierto"),
     _("Información pública útil"),

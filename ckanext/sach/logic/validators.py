@@ -1,6 +1,15 @@
 """Validators of the San Andrés Cholula schemas (dataset, resource, dependencia).
 
 Every message is Spanish (through ``tk._``) because officers read them in the forms.
+
+``sach_required`` and ``sach_vocab`` look like ckanext-scheming's ``scheming_required`` and
+``scheming_choices`` with other messages, and are kept on purpose: scheming's messages are CKAN's
+English msgids (``Missing value``, ``unexpected choice "%s"``), which this extension's catalogue
+can word in Spanish only inside a request. Validation also runs outside one (``ckan sach``
+commands, direct action calls, the spreadsheet loader when no request is open): there CKAN's
+gettext answers the msgid, and a dry run reported "Fila 5, columna Título: Missing value". Their own checks differ too:
+``sach_required`` refuses a value of only spaces (CKAN's ``not_empty`` accepts ``"   "``) and
+``sach_vocab`` trims the value and names the field in its message.
 Validators whose name is in ``__all__`` are registered with CKAN (and so usable in scheming
 YAML). Those decorated with ``scheming_validator`` receive the scheming field first.
 """
@@ -55,7 +64,7 @@ _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?
 
 def _empty(value: Any) -> bool:
     return value is missing or value is None or (isinstance(value, str) and not value.strip()) \
-        or value == [] or value == {}
+        or value in ([], {})
 
 
 def _required_message() -> str:
@@ -76,7 +85,8 @@ def _field_label(field: dict[str, Any] | None) -> str:
 
 @scheming_validator
 def sach_required(field: dict[str, Any], schema: dict[str, Any]) -> Any:
-    """Spanish ``not_empty`` when the field has ``required: true``; else ``ignore_missing``."""
+    """Spanish ``not_empty`` when the field has ``required: true``; else ``ignore_missing``.
+    A value of only spaces is missing (see the module docstring for why not ``scheming_required``)."""
 
     if not field.get("required"):
         return tk.get_validator("ignore_missing")
@@ -341,7 +351,7 @@ def sach_license(value: Any) -> Any:
 def sach_resource_url(key: Any, data: dict[Any, Any], errors: dict[Any, Any], context: Any) -> None:
     """A resource needs a URL or an uploaded file; links must be http(s)."""
     value = data.get(key)
-    url_type = data.get(key[:-1] + ("url_type",))
+    url_type = data.get((*key[:-1], "url_type"))
     if _empty(value):
         errors[key].append(tk._("Indique una URL o suba un archivo."))
         raise StopOnError
@@ -376,7 +386,7 @@ def sach_mimetype(key: Any, data: dict[Any, Any], errors: dict[Any, Any], contex
     """IANA media type; derived from the resource format when empty."""
     value = data.get(key)
     if _empty(value):
-        derived = mimetype_for_format(data.get(key[:-1] + ("format",)))
+        derived = mimetype_for_format(data.get((*key[:-1], "format")))
         data[key] = derived or None  # not `missing`: a format with no known media type leaves it empty
         return
     if not _MIMETYPE_RE.match(str(value).strip()):
@@ -385,20 +395,23 @@ def sach_mimetype(key: Any, data: dict[Any, Any], errors: dict[Any, Any], contex
     data[key] = str(value).strip()
 
 
+def _whole_number(value: Any) -> int | None:
+    """``value`` as a whole number (``3``, ``"3"``, ``3.0``); None for anything else (``True``, ``3.5``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
 def sach_size(value: Any) -> Any:
     if _empty(value):
         return None
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise ValueError
-            value = int(value)
-        number = int(str(value).strip())
-    except ValueError:
-        raise Invalid(tk._("El tamaño debe ser un número entero de bytes (0 o más)."))
-    if number < 0:
+    number = _whole_number(value)
+    if number is None or number < 0:
         raise Invalid(tk._("El tamaño debe ser un número entero de bytes (0 o más)."))
     return number
 
@@ -513,10 +526,10 @@ def sach_dataset_checks(field: Any, schema: dict[str, Any]) -> Any:
                        tk._("Indique el fundamento legal para publicar los datos personales "
                             "o el método con que se anonimizaron."))
 
-        if _dataset_state(data, context) == "active" and not _is_private(data, context):
-            if not has_data_dictionary(data, context):
-                _add_error(errors, ("data_dictionary_url",),
-                           tk._("Todo conjunto publicado necesita un diccionario de datos: agregue "
-                                "un recurso de tipo «Diccionario de datos» o indique su URL."))
+        published = _dataset_state(data, context) == "active" and not _is_private(data, context)
+        if published and not has_data_dictionary(data, context):
+            _add_error(errors, ("data_dictionary_url",),
+                       tk._("Todo conjunto publicado necesita un diccionario de datos: agregue "
+                            "un recurso de tipo «Diccionario de datos» o indique su URL."))
 
     return validator

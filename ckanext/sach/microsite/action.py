@@ -1,7 +1,6 @@
 """Actions of the participation requests (``sach_request_*``)."""
 from __future__ import annotations
 
-import datetime
 import hashlib
 from typing import Any
 
@@ -11,10 +10,10 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckan.logic import validate
-from ckan.types import Context, DataDict, Schema
+from ckan.types import Context, DataDict, Schema, Validator, ValidatorFactory
 
 from ckanext.sach import config
-from ckanext.sach.microsite.model import KINDS, STATUSES, Request
+from ckanext.sach.microsite.model import KINDS, STATUSES, Request, utcnow
 from ckanext.sach.web.request import request
 
 __all__ = [
@@ -44,7 +43,8 @@ def _strip(value: Any) -> Any:
 
 @tk.validator_args
 def create_schema(
-    not_empty, ignore_missing, unicode_safe, email_validator, one_of
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator, email_validator: Validator,
+    one_of: ValidatorFactory,
 ) -> Schema:
     return {
         "kind": [not_empty, unicode_safe, one_of(list(KINDS))],
@@ -58,7 +58,10 @@ def create_schema(
 
 
 @tk.validator_args
-def list_schema(ignore_missing, unicode_safe, one_of, natural_number_validator, int_validator) -> Schema:
+def list_schema(
+    ignore_missing: Validator, unicode_safe: Validator, one_of: ValidatorFactory,
+    natural_number_validator: Validator, int_validator: Validator,
+) -> Schema:
     return {
         "status": [ignore_missing, unicode_safe, one_of(list(STATUSES))],
         "kind": [ignore_missing, unicode_safe, one_of(list(KINDS))],
@@ -69,7 +72,9 @@ def list_schema(ignore_missing, unicode_safe, one_of, natural_number_validator, 
 
 
 @tk.validator_args
-def answer_schema(not_empty, ignore_missing, unicode_safe, one_of) -> Schema:
+def answer_schema(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator, one_of: ValidatorFactory,
+) -> Schema:
     return {
         "id": [not_empty, unicode_safe],
         "status": [not_empty, unicode_safe, one_of(list(STATUSES))],
@@ -264,6 +269,6 @@ def sach_request_answer(context: Context, data_dict: DataDict) -> dict[str, Any]
     if data.get("answer") is not None:
         req.answer = data["answer"]
     req.answered_by = user.id if user else None
-    req.answered_at = datetime.datetime.utcnow()
+    req.answered_at = utcnow()
     model.Session.commit()
     return req.private_dict()

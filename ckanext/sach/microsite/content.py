@@ -1,4 +1,4 @@
-"""Data of the home page and the microsite sections.
+"""Data of the microsite sections (and the page cache the home page shares).
 
 Each page is computed from ONE ``package_search`` (facets + rows), run as an
 anonymous user (so only public, active content is ever cached) and cached in
@@ -21,9 +21,6 @@ from ckanext.sach.cache import Namespace
 log = logging.getLogger(__name__)
 
 MICROSITE_TYPES = ("informacion_util", "plan_publicacion", "actividad_escolar", "texto_micrositio")
-HOME_FACETS = ["groups", "organization", "res_format", "license_id"]
-NEWEST = 6
-FEATURED = 6
 SECTION_ROWS = 1000
 
 
@@ -42,14 +39,16 @@ def cached(name: str, compute: Callable[[], Any]) -> Any:
     return PAGES.get_or_compute(name, compute, config.home_cache_seconds())
 
 
-def _search(data_dict: dict[str, Any]) -> dict[str, Any]:
+def public_search(data_dict: dict[str, Any]) -> dict[str, Any]:
+    """``package_search`` as an anonymous visitor: public, active datasets only (what may be cached)."""
     context: Any = {"ignore_auth": True, "user": ""}
     data_dict.setdefault("include_private", False)
     data_dict.setdefault("include_drafts", False)
     return tk.get_action("package_search")(context, data_dict)
 
 
-def _brief(pkg: dict[str, Any]) -> dict[str, Any]:
+def dataset_brief(pkg: dict[str, Any]) -> dict[str, Any]:
+    """What a dataset card shows (``sach/snippets/dataset_brief.html``), small enough to cache."""
     org = pkg.get("organization") or {}
     return {
         "name": pkg["name"],
@@ -64,68 +63,8 @@ def _brief(pkg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _facet(search: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    items = (search.get("search_facets") or {}).get(name, {}).get("items", [])
-    return sorted(items, key=lambda i: (-i["count"], i.get("display_name") or i["name"]))
-
-
-def home() -> dict[str, Any]:
-    """Figures, temas, dependencias and formats with counts, newest and
-    featured datasets: one faceted ``package_search`` (plus, only when
-    featured datasets are configured, one search for them)."""
-
-    def compute() -> dict[str, Any]:
-        search = _search({
-            "q": "*:*",
-            "fq": "+dataset_type:dataset",
-            "facet.field": json.dumps(HOME_FACETS),
-            "facet.limit": -1,
-            "facet.mincount": 1,
-            "sort": "metadata_created desc",
-            "rows": max(NEWEST, FEATURED) * 2,
-        })
-        results = search["results"]
-        newest = [_brief(p) for p in results[:NEWEST]]
-        featured_names = config.home_featured_datasets()
-        if featured_names:
-            names = " OR ".join(json.dumps(n) for n in featured_names[:FEATURED])
-            found = _search({
-                "q": "*:*",
-                "fq": f"+dataset_type:dataset +name:({names})",
-                "rows": FEATURED,
-            })["results"]
-            order = {n: i for i, n in enumerate(featured_names)}
-            featured = [_brief(p) for p in sorted(found, key=lambda p: order.get(p["name"], 99))]
-        else:
-            by_modified = sorted(results, key=lambda p: p.get("metadata_modified") or "", reverse=True)
-            newest_names = {p["name"] for p in newest}
-            featured = [_brief(p) for p in by_modified if p["name"] not in newest_names][:FEATURED]
-            if not featured:  # a small catalogue: the newest are also the featured
-                featured = [_brief(p) for p in by_modified[:FEATURED]]
-        groups = _facet(search, "groups")
-        orgs = _facet(search, "organization")
-        formats = _facet(search, "res_format")
-        return {
-            "count": search["count"],
-            "groups": groups,
-            "organizations": orgs,
-            "formats": formats,
-            "licenses": _facet(search, "license_id"),
-            "newest": newest,
-            "featured": featured,
-            "figures": {
-                "datasets": search["count"],
-                "organizations": len(orgs),
-                "groups": len(groups),
-                "formats": len(formats),
-            },
-        }
-
-    return cached("home", compute)
-
-
 def _section(dataset_type: str, sort: str) -> list[dict[str, Any]]:
-    search = _search({
+    search = public_search({
         "q": "*:*",
         "fq": f"+dataset_type:{dataset_type}",
         "rows": SECTION_ROWS,
@@ -305,12 +244,12 @@ def ayuntamiento_abierto() -> dict[str, Any]:
         results = []
         if result_names:
             names = " OR ".join(json.dumps(n) for n in result_names[:100])
-            found = _search({
+            found = public_search({
                 "q": "*:*",
                 "fq": f"+dataset_type:dataset +name:({names})",
                 "rows": len(result_names[:100]),
             })["results"]
-            results = [_brief(p) for p in found]
+            results = [dataset_brief(p) for p in found]
         return {
             "campaign": campaign,
             "week": week,

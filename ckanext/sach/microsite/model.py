@@ -19,8 +19,9 @@ KINDS = ("dataset", "comment")
 STATUSES = ("new", "in_progress", "answered", "rejected")
 
 
-def _now() -> datetime.datetime:
-    return datetime.datetime.utcnow()
+def utcnow() -> datetime.datetime:
+    """Now in UTC, naive: how CKAN's tables store timestamps."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 class Request(tk.BaseModel):
@@ -43,10 +44,10 @@ class Request(tk.BaseModel):
     answered_by: Mapped[str | None] = mapped_column(sa.UnicodeText)
     answered_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime)
     created: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime, nullable=False, default=_now
+        sa.DateTime, nullable=False, default=utcnow
     )
     modified: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime, nullable=False, default=_now, onupdate=_now
+        sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow
     )
 
     @classmethod

@@ -21,10 +21,7 @@ def sach_microsite_dataset_names(value: Any, context: Context) -> Any:
     an existing dataset of type ``dataset``. Stored as one space-separated string."""
     if value is tk.missing or value is None:
         return value
-    if isinstance(value, list):
-        names = [str(v).strip() for v in value]
-    else:
-        names = re.split(r"[\s,]+", str(value))
+    names = [str(v).strip() for v in value] if isinstance(value, list) else re.split(r"[\s,]+", str(value))
     names = [n for n in names if n]
     unknown = []
     for name in names:

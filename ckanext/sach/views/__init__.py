@@ -1,14 +1,5 @@
-"""Blueprints of ckanext-sach: the home page and the Gobierno Abierto microsite.
+"""Site-wide views that belong to no one area: the sitemap and the maintenance page.
 
-Other areas may add a module to ``registry.VIEW_MODULES`` instead of editing
-this list.
+An area's views live beside it (``home/views.py``, ``microsite/views.py``, ``dcat/views.py``, …),
+each module listed in ``registry.VIEW_MODULES``.
 """
-from __future__ import annotations
-
-from typing import Any
-
-
-def get_blueprints() -> list[Any]:
-    from ckanext.sach.views import home, microsite
-
-    return [home.blueprint, microsite.blueprint]

@@ -33,7 +33,7 @@ def _message() -> tuple[str, str]:
     try:
         title = tk._("El servicio no está disponible por el momento")
         text = tk._("La base de datos del catálogo no responde. Vuelva a intentarlo en unos segundos.")
-    except Exception:  # no translations outside a fully set-up request
+    except Exception:  # noqa: BLE001 -- the 503 answer must be built whatever else failed with the database
         title = "El servicio no está disponible por el momento"
         text = "La base de datos del catálogo no responde. Vuelva a intentarlo en unos segundos."
     return title, text

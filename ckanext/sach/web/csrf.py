@@ -45,5 +45,7 @@ def scope_exemptions_to_requests() -> None:
     from ckan.config.middleware import flask_app
 
     protect = flask_app.csrf
-    if not isinstance(protect._exempt_views, RequestScopedExemptions):
-        protect._exempt_views = RequestScopedExemptions(protect._exempt_views)
+    # Flask-WTF keeps the exemptions only in this private set; there is no public way to scope them
+    exempt = protect._exempt_views  # noqa: SLF001 -- the set this module exists to replace
+    if not isinstance(exempt, RequestScopedExemptions):
+        protect._exempt_views = RequestScopedExemptions(exempt)  # noqa: SLF001 -- as above

@@ -16,17 +16,19 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.pagination import Page
 
-from ckanext.sach.microsite import content
-from ckanext.sach.microsite.action import RateLimited
+from ckanext.sach.microsite import content, helpers
+from ckanext.sach.microsite.action import RateLimited, validate_request
 from ckanext.sach.microsite.auth import can_answer
-from ckanext.sach.microsite.i18n import keep_language, translated_licences
 from ckanext.sach.web.request import request
 
+__all__ = ["SECTIONS", "blueprint", "get_blueprints"]
+
 blueprint = Blueprint("sach_microsite", __name__, url_prefix="/gobierno-abierto")
-# every redirect of the site (not only this blueprint's) keeps the page language
-blueprint.after_app_request(keep_language)
-# the dataset forms offer the licences in the page language
-blueprint.before_app_request(translated_licences)
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [blueprint]
+
 
 REQUESTS_PER_PAGE = 20
 CARDS_PER_PAGE = 24
@@ -73,8 +75,6 @@ def index() -> str:
 
 @blueprint.route("/informacion-util")
 def informacion_util() -> str:
-    from ckanext.sach import helpers
-
     topic = request.args.get("tema") or None
     audience = request.args.get("publico") or None
     cards, counts = content.filter_cards(content.informacion_util(), topic, audience)
@@ -253,8 +253,6 @@ def participacion() -> Any:
     if data.get("kind") != "comment":
         data.pop("package_id", None)
     # every field in one round: the consent is one more error, not a gate
-    from ckanext.sach.microsite.action import validate_request
-
     _, errors = validate_request(data, _context())
     if not form["privacy_accepted"]:
         errors["privacy_accepted"] = [tk._("Debe aceptar el aviso de privacidad")]

@@ -14,9 +14,15 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.sach.microsite import content
+from ckanext.sach.home import content
+
+__all__ = ["blueprint", "get_blueprints", "visible_counts"]
 
 blueprint = Blueprint("sach_home", __name__)
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [blueprint]
 
 
 @blueprint.route("/")
@@ -25,18 +31,24 @@ def index() -> str:
     if tk.g.get("user"):
         # The cached figures are the public ones; a signed-in officer also
         # sees (and finds by following the links) private datasets.
-        counts = visible_counts()
-        data = dict(data)
-        for key, facet in (("organizations", "organization"), ("groups", "groups")):
-            data[key] = [
-                dict(item, count=counts[facet][item["name"]])
-                for item in data[key] if counts[facet].get(item["name"])
-            ] + [
-                {"name": name, "display_name": counts["titles"].get(name, name), "count": n}
-                for name, n in counts[facet].items()
-                if name not in {i["name"] for i in data[key]}
-            ]
+        data = _with_visible_counts(data, visible_counts())
     return tk.render("sach/home.html", extra_vars={"home": data})
+
+
+def _with_visible_counts(data: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
+    """The home data with the dependencias and temas lists counted for the visitor."""
+    data = dict(data)
+    for key, facet in (("organizations", "organization"), ("groups", "groups")):
+        listed = {item["name"] for item in data[key]}
+        data[key] = [
+            dict(item, count=counts[facet][item["name"]])
+            for item in data[key] if counts[facet].get(item["name"])
+        ] + [
+            {"name": name, "display_name": counts["titles"].get(name, name), "count": n}
+            for name, n in counts[facet].items()
+            if name not in listed
+        ]
+    return data
 
 
 def visible_counts() -> dict[str, dict[str, int]]:
