@@ -21,7 +21,7 @@ CKAN_API_DOCS = "https://docs.ckan.org/en/2.11/api/"
 def _licence(licence_id: str) -> tuple[str, str]:
     try:
         licence = model.Package.get_license_register().get(licence_id)
-    except Exception:  # the register may be unreachable; fall back to the id
+    except Exception:  # noqa: BLE001 -- CKAN's LicenseRegister raises a bare Exception when its file is unreachable; fall back to the id
         licence = None
     if licence is None:
         return licence_id, licence_id
@@ -97,7 +97,7 @@ def _vocab_digest() -> str:
     from ckanext.sach import vocab
 
     data = {name: vocab.items(name) for name in ("frequencies", "sectors", "places", "languages", "obligations")}
-    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode(), usedforsecurity=False).hexdigest()
 
 
 def forget() -> None:
@@ -134,4 +134,4 @@ def settings_version() -> str:
         "vocab": _vocab_digest(),
         "taxonomy": taxonomy_version(),
     }
-    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode(), usedforsecurity=False).hexdigest()[:16]

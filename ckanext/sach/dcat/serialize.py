@@ -24,7 +24,7 @@ from ckan.types import Context
 
 from ckanext.dcat.processors import HYDRA, RDFSerializer
 from ckanext.dcat.profiles import DCAT, RDF
-from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
+from ckanext.dcat.profiles import base as dcat_base
 
 from ckanext.sach.dcat import cache, catalogue, terms, turtle
 from ckanext.sach.dcat.profile import describe
@@ -57,6 +57,10 @@ class _RDFSerializer(RDFSerializer):
             _PROFILE_CLASSES[key] = super()._load_profiles(profile_names)
         return list(_PROFILE_CLASSES[key])
 
+    def profile_classes(self) -> list[Any]:
+        """The profile classes loaded, in the configured order."""
+        return list(self._profiles)
+
 
 @functools.lru_cache(maxsize=1)
 def _writer() -> turtle.Writer:
@@ -66,7 +70,7 @@ def _writer() -> turtle.Writer:
 
 
 def _bind(g: rdflib.Graph) -> None:
-    for prefix, ns in DCAT_NAMESPACES.items():
+    for prefix, ns in dcat_base.namespaces.items():
         g.bind(prefix, ns)
     for prefix, ns in terms.EXTRA_NAMESPACES.items():
         g.bind(prefix, ns)
@@ -80,7 +84,7 @@ def effective_profiles() -> list[str]:
     its output, so running both only doubles the work.
     """
     names = catalogue.profiles()
-    loaded = _RDFSerializer(profiles=names)._profiles
+    loaded = _RDFSerializer(profiles=names).profile_classes()
     keep = []
     for cls in loaded:
         if any(other is not cls and issubclass(other, cls) for other in loaded):
@@ -97,7 +101,7 @@ class Serializer:
         self._rdf = _RDFSerializer(profiles=self.profiles)
 
     @staticmethod
-    def _graph(bind: bool = True, shared: set[tuple] | None = None) -> rdflib.Graph:
+    def new_graph(bind: bool = True, shared: set[tuple] | None = None) -> rdflib.Graph:
         """A graph for one dataset. Turtle is written by our own writer with its own
         prefix table, so the graph needs namespace bindings only for rdflib's
         serialisers (RDF/XML, JSON-LD). With ``shared``, the profile collects the
@@ -108,7 +112,7 @@ class Serializer:
         return g
 
     def catalog_graph(self, catalog_dict: dict[str, Any]) -> tuple[rdflib.Graph, URIRef]:
-        self._rdf.g = self._graph()
+        self._rdf.g = self.new_graph()
         ref = self._rdf.graph_from_catalog(catalog_dict)
         return self._rdf.g, ref
 
@@ -126,7 +130,7 @@ class Serializer:
         nodes it refers to."""
         turtle_out = FORMATS[fmt][0] == "turtle"
         shared: set[tuple] = set()
-        self._rdf.g = g = self._graph(bind=not turtle_out, shared=shared)
+        self._rdf.g = g = self.new_graph(bind=not turtle_out, shared=shared)
         self._rdf.graph_from_dataset(dataset_dict)
         text = _writer().serialize(g) if turtle_out else strip(self.document(g, fmt), fmt)
         return Fragment(text, tuple(sorted(shared)))
@@ -177,7 +181,7 @@ def shared_text(descriptor: tuple, fmt: str, version: str) -> str:
     key = (version, CACHE_FIELD[fmt], descriptor)
     text = _SHARED_TEXT.get(key)
     if text is None:
-        g = Serializer._graph(bind=FORMATS[fmt][0] != "turtle")
+        g = Serializer.new_graph(bind=FORMATS[fmt][0] != "turtle")
         describe(g, descriptor)
         text = _body(g, fmt)
         if len(_SHARED_TEXT) > 20000:
@@ -240,7 +244,7 @@ def header(serializer: Serializer, fmt: str, catalog_dict: dict[str, Any],
             _HEADERS[key] = cached
     body, ref = cached
     if paging:
-        g = serializer._graph()
+        g = serializer.new_graph()
         _add_paging(g, paging)
         body += ("," if FORMATS[fmt][0] == "json-ld" else "") + _body(g, fmt)
     kind = FORMATS[fmt][0]
@@ -356,11 +360,11 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Seri
            served: list[str] | None = None) -> Iterator[tuple[Any, Fragment]]:
     keys = [(row.id, dataset_version(row, version)) for row in rows]
     found = cache.lookup(keys, field, stale=stale)
-    missing = [row.id for row, (_, state, _) in zip(rows, found) if state == cache.MISS]
+    missing = [row.id for row, (_, state, _) in zip(rows, found, strict=True) if state == cache.MISS]
     dicts = load_dicts(missing) if missing else {}
     fresh: list[tuple[str, str, str, str]] = []
     out: list[tuple[Any, Fragment]] = []
-    for row, (hit, state, stored), (_, ver) in zip(rows, found, keys):
+    for row, (hit, state, stored), (_, ver) in zip(rows, found, keys, strict=True):
         if state == cache.MISS:
             data = dicts.get(row.id)
             if data is None:  # vanished between listing and loading
@@ -368,14 +372,17 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Seri
             fragment = serializer.fragment(data, fmt)
             fresh.append((row.id, ver, field, fragment.pack()))
             stats["built"] = stats.get("built", 0) + 1
-            stored = ver
+            entry_version = ver
         else:
-            assert hit is not None and stored is not None  # a fresh or stale entry has both
+            # a fresh or stale entry has both
+            assert hit is not None
+            assert stored is not None
             fragment = Fragment.unpack(hit)
+            entry_version = stored
             name = "cached" if state == cache.FRESH else "stale"
             stats[name] = stats.get(name, 0) + 1
         if served is not None:
-            served.append(stored)
+            served.append(entry_version)
         out.append((row, fragment))
     if fresh:
         cache.put_many(fresh)
