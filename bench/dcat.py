@@ -30,6 +30,10 @@ against the walk of stock ckanext-dcat's paged ``dcat_catalog_show`` (100 per pa
 same data in the same run. Add ``ckan.site_id = dcat_bench`` (own job queue) and
 ``ckanext.sach.privacy.enabled = false`` to the bench ini.
 
+With ``--only writer [--graphs 100]``: the Turtle writers alone on the same dataset graphs (built by
+the site profile as on a cold page), interleaved round by round — the site's ``turtle.py`` against
+oxrdflib's ``ox-turtle`` (when installed) and rdflib's own serializer; ``--repeat`` rounds.
+
 With ``--only page`` (or by default) it also prints the *floor* of a cold page: the
 time the stock profile's own code takes to build the page's 100 dataset graphs, which the
 site's profile (a subclass) cannot avoid.
@@ -41,6 +45,7 @@ body is consumed chunk by chunk, as a client socket would.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -144,45 +149,26 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--create-only", action="store_true", help="only create the datasets")
-    parser.add_argument("--only", choices=["full", "page", "walk"], help="measure one case only")
+    parser.add_argument("--only", choices=["full", "page", "walk", "writer"], help="measure one case only")
+    parser.add_argument("--graphs", type=int, default=100, help="--only writer: how many dataset graphs")
     args = parser.parse_args()
 
     app = _app(args.ini)
-    flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app
-    import ckan.plugins.toolkit as tk
-
+    flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
         print(f"datasets: {ensure_datasets(args.datasets)}", flush=True)
     if args.create_only:
         return
-
-    from ckanext.dcat.logic import dcat_catalog_show as stock_catalog_show
 
     from ckanext.sach.dcat import cache
 
     client = flask_app.test_client()
 
     def site(url: str) -> Callable[[], tuple[int, int]]:
-        def run() -> tuple[int, int]:
-            response = client.get(url, buffered=False)
-            assert response.status_code == 200, response.status_code
-            size = count = 0
-            for chunk in response.response:
-                size += len(chunk)
-                count += chunk.count(b" a dcat:Dataset")
-            response.close()
-            return size, count
-        return run
+        return site_run(client, url)
 
     def stock(per_page: int) -> Callable[[], tuple[int, int]]:
-        def run() -> tuple[int, int]:
-            tk.config["ckanext.dcat.datasets_per_page"] = per_page
-            with flask_app.test_request_context("/catalog.ttl"):
-                # ckanext-dcat's own action function (the site chains it; call the original)
-                out = stock_catalog_show({"ignore_auth": True}, {
-                    "format": "ttl", "profiles": ["euro_dcat_ap_3"], "page": 1})
-            return len(out.encode()), out.count(" a dcat:Dataset")
-        return run
+        return stock_run(flask_app, per_page)
 
     def cold() -> None:
         with flask_app.app_context():
@@ -190,6 +176,9 @@ def main() -> None:
 
     if args.only == "walk":
         walks(flask_app, client, stock, args)
+        return
+    if args.only == "writer":
+        writers(flask_app, args)
         return
 
     rows = []
@@ -205,6 +194,41 @@ def main() -> None:
             ("100-dataset page", "site cold", measure(site("/catalog.ttl?page_size=100"), args.repeat, cold)),
             ("100-dataset page", "site warm", measure(site("/catalog.ttl?page_size=100"), args.repeat)),
         ]
+    print_rows(rows)
+    if args.only in (None, "page"):
+        print_floor(flask_app, rows, args.repeat)
+
+
+def site_run(client: Any, url: str) -> Callable[[], tuple[int, int]]:
+    """One GET of the site's endpoint, the streamed body consumed chunk by chunk."""
+    def run() -> tuple[int, int]:
+        response = client.get(url, buffered=False)
+        assert response.status_code == 200, response.status_code
+        size = count = 0
+        for chunk in response.response:
+            size += len(chunk)
+            count += chunk.count(b" a dcat:Dataset")
+        response.close()
+        return size, count
+    return run
+
+
+def stock_run(flask_app: Any, per_page: int) -> Callable[[], tuple[int, int]]:
+    """ckanext-dcat's own action function (the site chains it; call the original)."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.dcat.logic import dcat_catalog_show as stock_catalog_show
+
+    def run() -> tuple[int, int]:
+        tk.config["ckanext.dcat.datasets_per_page"] = per_page
+        with flask_app.test_request_context("/catalog.ttl"):
+            out = stock_catalog_show({"ignore_auth": True}, {
+                "format": "ttl", "profiles": ["euro_dcat_ap_3"], "page": 1})
+        return len(out.encode()), out.count(" a dcat:Dataset")
+    return run
+
+
+def print_rows(rows: list[tuple[str, str, dict[str, Any]]]) -> None:
     print(f"\n{'case':18} {'run':10} {'median s':>9} {'best s':>8} {'peak MiB':>9} {'KiB out':>8} {'datasets':>8}")
     for case, run, r in rows:
         print(f"{case:18} {run:10} {r['median']:9.3f} {r['best']:8.3f} {r['peak'] / 2**20:9.1f} "
@@ -218,15 +242,16 @@ def main() -> None:
               f"{res['stock']['peak'] / max(res['site warm']['peak'], 1):.1f}x (warm), "
               f"{res['stock']['peak'] / max(res['site cold']['peak'], 1):.1f}x (cold)")
 
-    if args.only in (None, "page"):
-        page = {run: r for c, run, r in rows if c == "100-dataset page"}
-        raw, prepared, load = stock_mapping_only(flask_app, args.repeat)
-        budget = page["stock"]["median"] / 3 / 100 * 1000
-        print(f"\nfloor of a cold page: the stock euro_dcat_ap_3 code alone (100 dataset graphs, no "
-              f"search, no serialisation, no cache) takes {raw:.2f} ms/dataset on the raw dicts and "
-              f"{prepared:.2f} ms/dataset on the dicts the site profile passes it; loading the dicts "
-              f"from the search index {load:.2f} ms/dataset; together {prepared + load:.2f} ms/dataset "
-              f"against the {budget:.2f} ms/dataset a 3x cold page leaves for everything")
+
+def print_floor(flask_app: Any, rows: list[tuple[str, str, dict[str, Any]]], repeat: int) -> None:
+    page = {run: r for c, run, r in rows if c == "100-dataset page"}
+    raw, prepared, load = stock_mapping_only(flask_app, repeat)
+    budget = page["stock"]["median"] / 3 / 100 * 1000
+    print(f"\nfloor of a cold page: the stock euro_dcat_ap_3 code alone (100 dataset graphs, no "
+          f"search, no serialisation, no cache) takes {raw:.2f} ms/dataset on the raw dicts and "
+          f"{prepared:.2f} ms/dataset on the dicts the site profile passes it; loading the dicts "
+          f"from the search index {load:.2f} ms/dataset; together {prepared + load:.2f} ms/dataset "
+          f"against the {budget:.2f} ms/dataset a 3x cold page leaves for everything")
 
 
 def walks(flask_app: Any, client: Any, stock: Callable[[int], Callable[[], tuple[int, int]]],
@@ -310,7 +335,8 @@ def walks(flask_app: Any, client: Any, stock: Callable[[int], Callable[[], tuple
 
     with flask_app.test_request_context():
         org = tk.get_action("organization_list")({"ignore_auth": True}, {"limit": 1})[0]
-        tk.get_action("organization_patch")(dict(seed.site_context()), {"id": org, "title": f"Dependencia {time.time():.0f}"})
+        tk.get_action("organization_patch")(dict(seed.site_context()),
+                                            {"id": org, "title": f"Dependencia {time.time():.0f}"})
     results.append(("(ii) settings change, rebuild queued not run", site_walk()))
     count, took = run_jobs()
     print(f"(ii) rebuild job(s): {count} in {took:.1f} s", flush=True)
@@ -324,6 +350,100 @@ def walks(flask_app: Any, client: Any, stock: Callable[[int], Callable[[], tuple
               f"{stock_s / r['s']:7.1f}x")
     for label, r in (("stock ckanext-dcat paged action, run 1", stock_i), ("stock, run 2", stock_ii)):
         print(f"{label:46} {r['s']:7.2f} {r['pages']:5d} {r['datasets']:8d}")
+
+
+def _turtle_writers() -> dict[str, Callable[[Any], str]]:
+    """The Turtle writers compared by ``--only writer``, each writing one dataset graph as a
+    catalogue fragment (no prefix lines: the document declares them once). The first is the
+    baseline: the site's own writer (ckanext/sach/dcat/turtle.py). oxrdflib's ``ox-turtle``
+    (issue #17 asks to use it if it loses no more than 5 %) is compared when installed
+    (``pip install oxrdflib==0.5.0``): as a drop-in (its prefix lines dropped line by line,
+    as :func:`serialize.strip` does) and with them cut by count (the cheapest way)."""
+    import rdflib
+
+    from ckanext.sach.dcat import serialize, turtle
+
+    table = tuple(serialize.Serializer().prefixes())
+    out: dict[str, Callable[[Any], str]] = {"turtle.py": turtle.Writer(table).serialize}
+    try:
+        from oxrdflib.serializer import OxigraphTurtleSerializer
+    except ImportError:
+        print("oxrdflib is not installed: ox-turtle not compared")
+    else:
+        def ox(g: Any) -> str:
+            stream = io.BytesIO()
+            OxigraphTurtleSerializer(g).serialize(stream)
+            return serialize.strip(stream.getvalue().decode(), "ttl")
+
+        def ox_cut(g: Any) -> str:  # ox-turtle writes every prefix given, first, one per line
+            stream = io.BytesIO()
+            OxigraphTurtleSerializer(g).serialize(stream)
+            return stream.getvalue().decode().split("\n", len(table))[len(table)]
+        out["ox-turtle"] = ox
+        out["ox-turtle cut"] = ox_cut
+
+    def rdflib_turtle(g: Any) -> str:
+        copy = rdflib.Graph(bind_namespaces="none")
+        for prefix, ns in table:
+            copy.bind(prefix, ns)
+        for t in g:
+            copy.add(t)
+        return serialize.strip(copy.serialize(format="turtle"), "ttl")
+    out["rdflib turtle"] = rdflib_turtle
+    return out
+
+
+def writers(flask_app: Any, args: Any) -> None:
+    """Turtle writers on the same per-dataset graphs (built by the site profile as on a cold
+    page), interleaved: each round times every writer on all graphs, in a rotated order.
+    Prints the median and p95 over rounds of ms per graph, and the median of the per-round
+    ratios against the first writer (the baseline of the same run)."""
+    import rdflib
+    import rdflib.compare
+
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.dcat.processors import RDFSerializer
+
+    from ckanext.sach.dcat import serialize
+
+    with flask_app.test_request_context("/catalog.ttl"):
+        dicts = tk.get_action("package_search")({"ignore_auth": True}, {
+            "q": "name:" + PREFIX + "*", "rows": args.graphs, "sort": "name asc"})["results"]
+        serializer = serialize.Serializer()
+        rdf = RDFSerializer(profiles=serialize.effective_profiles())
+        graphs = []
+        for data in dicts:
+            rdf.g = g = serializer.new_graph(bind=False, shared=set())
+            rdf.graph_from_dataset(data)
+            # ox-turtle takes its prefixes from the graph: the document's table, bound outside the timing
+            for prefix, ns in serializer.prefixes():
+                g.store.bind(prefix, rdflib.URIRef(ns))
+            graphs.append(g)
+        candidates = _turtle_writers()
+        names = list(candidates)
+        for name, write in candidates.items():  # each output parses back to the same graph
+            for g in graphs[:5]:
+                text = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in serializer.prefixes()) + write(g)
+                assert rdflib.compare.isomorphic(rdflib.Graph().parse(data=text, format="turtle"), g), name
+        times: dict[str, list[float]] = {n: [] for n in names}
+        rounds = max(args.repeat, 3)
+        for r in range(rounds):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                write = candidates[name]
+                start = time.perf_counter()
+                for g in graphs:
+                    write(g)
+                times[name].append((time.perf_counter() - start) * 1000 / len(graphs))
+    base = names[0]
+    print(f"\n{len(graphs)} dataset graphs, {rounds} interleaved rounds; ms per graph")
+    print(f"{'writer':18} {'median':>8} {'p95':>8} {'best':>8} {'vs ' + base:>14}")
+    for name in names:
+        ratios = [t / b for t, b in zip(times[name], times[base], strict=True)]
+        ordered = sorted(times[name])
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        print(f"{name:18} {statistics.median(times[name]):8.3f} {p95:8.3f} {ordered[0]:8.3f} "
+              f"{statistics.median(ratios):13.3f}x")
 
 
 def stock_mapping_only(flask_app: Any, repeat: int) -> tuple[float, float, float]:
@@ -347,13 +467,14 @@ def stock_mapping_only(flask_app: Any, repeat: int) -> tuple[float, float, float
             "q": "name:" + PREFIX + "*", "rows": 100, "sort": "name asc"})["results"]
         refs = [URIRef(dataset_uri(d)) for d in dicts]
         # prepared as on a cold page: shared agents reduced to links
-        prepared = [SachDCATAPProfile(DatasetGraph(set()))._prepare(d) for d in dicts]
+        prepared = [SachDCATAPProfile(DatasetGraph(set()))._prepare(d)  # noqa: SLF001 -- this internal step is what is measured
+                    for d in dicts]
 
         def median_ms(inputs: list[dict[str, Any]]) -> float:
             times = []
             for _ in range(repeat):
                 start = time.perf_counter()
-                for data, ref in zip(inputs, refs):
+                for data, ref in zip(inputs, refs, strict=True):
                     EuropeanDCATAP3Profile(DatasetGraph(fixed_prefixes=True)).graph_from_dataset(data, ref)
                 times.append((time.perf_counter() - start) * 1000 / len(inputs))
             return statistics.median(times)

@@ -100,7 +100,7 @@ def test_paging_stable_while_datasets_are_edited(app: Any, catalogue: dict[str, 
         # edit every dataset, seen and unseen, before fetching the next page
         for dataset in catalogue["public"]:
             call_action("package_patch", context={"user": sysadmin}, id=dataset["id"],
-                        notes=f"Editado {dt.datetime.utcnow().isoformat()}")
+                        notes=f"Editado {dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()}")
         g = _graph(app.get(url).body, "ttl")
         seen.extend(sorted(_names(g)))
         [view] = list(g.subjects(RDF.type, HYDRA.PartialCollectionView))
@@ -136,10 +136,10 @@ def test_configured_page_size_is_capped_too(app: Any, catalogue: dict[str, Any])
 
 
 def test_modified_since(app: Any, catalogue: dict[str, Any]) -> None:
-    future = (dt.datetime.utcnow() + dt.timedelta(days=1)).date().isoformat()
+    future = (dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1)).date().isoformat()
     assert _names(_graph(app.get(f"/catalog.ttl?modified_since={future}").body, "ttl")) == set()
     assert _names(_graph(app.get("/catalog.ttl?modified_since=2000-01-01").body, "ttl")) == _public_names(catalogue)
-    before = dt.datetime.utcnow().isoformat()
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()
     call_action("package_patch", context={"user": catalogue["sysadmin"]["name"]}, id="atlas-riesgos",
                 notes="Actualizado")
     assert _names(_graph(app.get(f"/catalog.ttl?modified_since={before}").body, "ttl")) == {"atlas-riesgos"}

@@ -50,11 +50,15 @@ def test_uri_or_literal_is_stock_uriref_or_literal(value, lang):
         assert fast.language == stock.language
 
 
+#: hypothesis draws naive date-times (what the schema's dates hold) above a naive bound
+_EARLIEST = datetime.datetime(1000, 1, 1)  # noqa: DTZ001 -- st.datetimes() wants a naive bound for naive values
+
+
 def _date_text():
-    iso = st.datetimes(min_value=datetime.datetime(1000, 1, 1)).map(
+    iso = st.datetimes(min_value=_EARLIEST).map(
         lambda d: d.isoformat(timespec="microseconds") if d.microsecond else d.isoformat())
     fraction = st.builds(lambda d, digits: d.strftime("%Y-%m-%dT%H:%M:%S") + "." + digits,
-                         st.datetimes(min_value=datetime.datetime(1000, 1, 1)),
+                         st.datetimes(min_value=_EARLIEST),
                          st.text(alphabet="0123456789", min_size=1, max_size=6))
     broken = st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
     return st.one_of(iso, fraction, broken, st.text(max_size=25),
@@ -70,7 +74,7 @@ def test_date_triple_is_stock_date_triple(value):
     sach_profile.SachDCATAPProfile(fast)._add_date_triple(subject, predicate, value)
     RDFProfile(stock)._add_date_triple(subject, predicate, value)
     assert set(fast) == set(stock)
-    for (_, _, a), (_, _, b) in zip(fast, stock):
+    for (_, _, a), (_, _, b) in zip(fast, stock, strict=True):
         assert a.datatype == b.datatype
 
 

@@ -115,9 +115,10 @@ def private_redis() -> Iterator[dict[str, Any]]:
         while time.time() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=0.2).close()
-                return
             except OSError:
                 time.sleep(0.05)
+            else:
+                return
         raise RuntimeError("private redis-server did not start")
 
     def stop() -> None:
@@ -179,7 +180,7 @@ def test_redis_outage_and_restart_mid_harvest(app: Any, catalogue: dict[str, Any
     titles, entries = _walk(app)
     assert expected <= titles
     assert all("built=1" in e for e in entries), entries  # built without the cache
-    for path in EXPORTS + [f"/dataset/{catalogue['public'][0]['name']}.jsonld"]:
+    for path in [*EXPORTS, f"/dataset/{catalogue['public'][0]['name']}.jsonld"]:
         assert app.get(path).status_code == 200, path
     # a change while Redis is down still commits (its job simply is not queued)
     call_action("package_patch", context={"user": catalogue["sysadmin"]["name"]},

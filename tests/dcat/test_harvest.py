@@ -47,7 +47,7 @@ def _run(args: list[str], timeout: int = 300) -> str:
 
 
 @pytest.fixture
-def aggregator(tmp_path: Any, ckan_config: Any) -> Iterator[str]:
+def aggregator(tmp_path: Any, ckan_config: Any) -> str:
     """A clean second CKAN database on the shared PostgreSQL with harvest tables."""
     from sqlalchemy.engine import make_url
 
@@ -78,7 +78,7 @@ ckanext.dcat.enable_rdf_endpoints = false
         _run([CKAN, "-c", str(ini), "db", "upgrade"] + (["-p", plugin] if plugin else []))
     _run([sys.executable, os.path.join(ROOT, "tests", "dcat", "aggregator.py"), str(ini), "setup",
           f"http://127.0.0.1:{PORT}/catalog.ttl"])
-    yield str(ini)
+    return str(ini)
 
 
 @pytest.fixture

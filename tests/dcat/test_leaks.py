@@ -74,12 +74,12 @@ def test_dataset_made_private_leaves_every_output(app: Any, catalogue: dict[str,
     target = catalogue["public"][1]
     assert target["name"] in app.get("/catalog/full.ttl").body  # cached now
     call_action("package_patch", context={"user": catalogue["sysadmin"]["name"]}, id=target["id"], private=True)
-    for url in LISTINGS + [f"/dataset/{target['name']}.ttl"]:
+    for url in [*LISTINGS, f"/dataset/{target['name']}.ttl"]:
         assert target["name"] not in app.get(url).body, url
 
 
 def test_withdrawn_feed(app: Any, catalogue: dict[str, Any]) -> None:
-    since = (dt.datetime.utcnow() - dt.timedelta(hours=1)).isoformat()
+    since = (dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)).isoformat()
     made_private = catalogue["public"][1]
     call_action("package_patch", context={"user": catalogue["sysadmin"]["name"]}, id=made_private["id"],
                 private=True)
@@ -94,7 +94,7 @@ def test_withdrawn_feed(app: Any, catalogue: dict[str, Any]) -> None:
     # public datasets are not withdrawn
     assert catalogue["public"][0]["name"] not in found
 
-    future = (dt.datetime.utcnow() + dt.timedelta(hours=1)).isoformat()
+    future = (dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)).isoformat()
     assert json.loads(app.get(f"/catalog/withdrawn.json?since={future}").body)["datasets"] == []
 
 

@@ -68,7 +68,7 @@ def test_every_schema_field_comes_back(app: Any, catalogue: dict[str, Any], fmt:
         original = call_action("package_show", id=created["id"])
         back = parsed[original["name"]]
         back.setdefault("groups", back.get("groups") or [])
-        for field in dataset_fields + ["groups"]:
+        for field in [*dataset_fields, "groups"]:
             assert _norm_dataset(back, field) == _norm_dataset(original, field), (original["name"], field)
 
         by_url = {r["url"]: r for r in back["resources"]}

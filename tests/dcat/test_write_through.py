@@ -39,7 +39,8 @@ def empty_queue(catalogue: dict[str, Any]) -> dict[str, Any]:
     return catalogue
 
 
-def test_a_dataset_change_is_rebuilt_by_a_job_after_commit(app: Any, empty_queue: dict[str, Any], run_jobs: Any) -> None:
+def test_a_dataset_change_is_rebuilt_by_a_job_after_commit(app: Any, empty_queue: dict[str, Any],
+                                                           run_jobs: Any) -> None:
     catalogue = empty_queue
     dataset = catalogue["public"][0]
     assert _fields(dataset["id"]) == {}

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from redis.exceptions import RedisError
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -48,10 +49,10 @@ def _enqueue(fn: Any, args: list[Any], title: str) -> bool:
         return False
     try:
         tk.enqueue_job(fn, args, title=title)
-        return True
-    except Exception as e:  # Redis down: the request path builds what is missing
+    except RedisError as e:  # Redis down: the request path builds what is missing
         log.warning("DCAT write-through job not enqueued (%s): %s", title, e)
         return False
+    return True
 
 
 def after_commit_rebuild(dataset_id: str | None) -> None:
@@ -71,7 +72,7 @@ def ensure_rebuild_all(version: str) -> bool:
     try:
         if not connect_to_redis().set(_REBUILD_LOCK + version, "1", nx=True, ex=3600):
             return False
-    except Exception as e:
+    except RedisError as e:
         log.warning("DCAT cache unavailable: %s", e)
         return False
     return _enqueue(rebuild_all, [version], f"DCAT: reconstruir caché ({version})")
@@ -86,16 +87,11 @@ def settings_changed() -> None:
     ensure_rebuild_all(catalogue.settings_version())
 
 
-_listening = False
-
-
 def _listen() -> None:
-    global _listening
-    if _listening:
+    if sa.event.contains(model.Session, "after_commit", _after_commit):
         return
     sa.event.listen(model.Session, "after_commit", _after_commit)
     sa.event.listen(model.Session, "after_rollback", _after_rollback)
-    _listening = True
 
 
 def _after_commit(session: Any) -> None:

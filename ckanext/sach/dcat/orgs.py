@@ -15,7 +15,8 @@ from ckan import model
 
 from ckanext.dcat.utils import catalog_uri
 
-_cache: dict[str, dict[str, Any]] | None = None
+#: outside a request, the table under the key "table" (emptied by :func:`clear`)
+_process_cache: dict[str, dict[str, dict[str, Any]]] = {}
 
 ORG_TYPES = {
     "dependencia": "http://purl.org/adms/publishertype/LocalAuthority",
@@ -43,16 +44,15 @@ def _load() -> dict[str, dict[str, Any]]:
 
 
 def all_orgs() -> dict[str, dict[str, Any]]:
-    global _cache
     if flask.has_request_context():
-        table = getattr(flask.g, "_sach_dcat_orgs", None)
+        table = flask.g.get("sach_dcat_orgs")
         if table is None:
-            table = _load()
-            flask.g._sach_dcat_orgs = table
+            table = flask.g.sach_dcat_orgs = _load()
         return table
-    if _cache is None:
-        _cache = _load()
-    return _cache
+    table = _process_cache.get("table")
+    if table is None:
+        table = _process_cache["table"] = _load()
+    return table
 
 
 def lookup(org_id: str | None) -> dict[str, Any] | None:
@@ -62,10 +62,9 @@ def lookup(org_id: str | None) -> dict[str, Any] | None:
 
 
 def clear() -> None:
-    global _cache
-    _cache = None
-    if flask.has_request_context() and hasattr(flask.g, "_sach_dcat_orgs"):
-        del flask.g._sach_dcat_orgs
+    _process_cache.clear()
+    if flask.has_request_context():
+        flask.g.pop("sach_dcat_orgs", None)
 
 
 def uri(org: dict[str, Any]) -> str:

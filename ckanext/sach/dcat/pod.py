@@ -9,7 +9,7 @@ cached like the RDF fragments (field ``pod``) and the document is streamed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -46,82 +46,123 @@ def periodicity(value: str | None) -> str | None:
 
 
 def dataset(data: dict[str, Any]) -> dict[str, Any]:
-    """One POD dataset object."""
+    """One POD dataset object: the required members, then the optional ones present, then
+    the distributions."""
+    out = _required(data)
+    for key, read in _OPTIONAL:
+        value = read(data)
+        if value:
+            out[key] = value
+    distributions = _distributions(data, out)
+    if distributions:
+        out["distribution"] = distributions
+    return out
+
+
+def _required(data: dict[str, Any]) -> dict[str, Any]:
     org = orgs.lookup((data.get("organization") or {}).get("id") or data.get("owner_org")) or {}
     municipality = catalogue.municipality_agent()
-    contact = (data.get("contact") or [{}])[0]
-    keywords = [t["name"] for t in data.get("tags") or []]
-    if not keywords and data.get("sector"):
-        keywords = [_label("sectors", data["sector"])]
-    out: dict[str, Any] = {
+    return {
         "@type": "dcat:Dataset",
         "identifier": data.get("identifier") or dataset_uri(data),
         "title": data.get("title") or data["name"],
         "description": data.get("notes") or data.get("title") or data["name"],
-        "keyword": keywords,
+        "keyword": _keywords(data),
         "modified": data.get("modified") or data.get("metadata_modified"),
-        "publisher": {
-            "@type": "org:Organization",
-            "name": org.get("title") or (data.get("organization") or {}).get("title") or municipality["name"],
-            "subOrganizationOf": {"@type": "org:Organization", "name": municipality["name"]},
-        },
-        "contactPoint": {
-            "@type": "vcard:Contact",
-            "fn": contact.get("name") or org.get("title") or municipality["name"],
-            "hasEmail": "mailto:" + (contact.get("email") or municipality["email"]),
-        },
+        "publisher": _publisher(data, org, municipality),
+        "contactPoint": _contact_point(data, org, municipality),
         "accessLevel": "public",
         "landingPage": data.get("url") or f"{tk.config.get('ckan.site_url', '').rstrip('/')}/dataset/{data['name']}",
     }
-    if data.get("issued"):
-        out["issued"] = data["issued"]
-    if data.get("license_url"):
-        out["license"] = data["license_url"]
+
+
+def _keywords(data: dict[str, Any]) -> list[str]:
+    keywords = [t["name"] for t in data.get("tags") or []]
+    if not keywords and data.get("sector"):
+        keywords = [_label("sectors", data["sector"])]
+    return keywords
+
+
+def _publisher(data: dict[str, Any], org: dict[str, Any], municipality: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "@type": "org:Organization",
+        "name": org.get("title") or (data.get("organization") or {}).get("title") or municipality["name"],
+        "subOrganizationOf": {"@type": "org:Organization", "name": municipality["name"]},
+    }
+
+
+def _contact_point(data: dict[str, Any], org: dict[str, Any], municipality: dict[str, Any]) -> dict[str, Any]:
+    contact = (data.get("contact") or [{}])[0]
+    return {
+        "@type": "vcard:Contact",
+        "fn": contact.get("name") or org.get("title") or municipality["name"],
+        "hasEmail": "mailto:" + (contact.get("email") or municipality["email"]),
+    }
+
+
+def _spatial(data: dict[str, Any]) -> str | None:
     places = [p for p in data.get("spatial_coverage") or [] if isinstance(p, dict) and p.get("place")]
-    if places:
-        out["spatial"] = "; ".join(p.get("text") or _label("places", p["place"]) for p in places)
-    period = temporal(data.get("temporal_coverage") or [])
-    if period:
-        out["temporal"] = period
-    freq = periodicity(data.get("frequency"))
-    if freq:
-        out["accrualPeriodicity"] = freq
-    if data.get("language"):
-        out["language"] = list(data["language"])
+    if not places:
+        return None
+    return "; ".join(p.get("text") or _label("places", p["place"]) for p in places)
+
+
+def _themes(data: dict[str, Any]) -> list[str]:
     themes = [_label("sectors", data["sector"])] if data.get("sector") else []
     themes += [g.get("title") or g["name"] for g in data.get("groups") or []]
-    if themes:
-        out["theme"] = themes
-    if data.get("data_dictionary_url"):
-        out["describedBy"] = data["data_dictionary_url"]
-    if data.get("documentation"):
-        out["references"] = list(data["documentation"])
-    if data.get("quality_notes"):
-        out["dataQuality"] = True
+    return themes
+
+
+def _as_list(key: str) -> Callable[[dict[str, Any]], list[Any] | None]:
+    def read(data: dict[str, Any]) -> list[Any] | None:
+        return list(data[key]) if data.get(key) else None
+    return read
+
+
+#: the optional members of a POD dataset, in the order they are written, each with how it
+#: is read from the dataset dict (a member is written when the value read is not empty)
+_OPTIONAL: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
+    ("issued", lambda d: d.get("issued")),
+    ("license", lambda d: d.get("license_url")),
+    ("spatial", _spatial),
+    ("temporal", lambda d: temporal(d.get("temporal_coverage") or [])),
+    ("accrualPeriodicity", lambda d: periodicity(d.get("frequency"))),
+    ("language", _as_list("language")),
+    ("theme", _themes),
+    ("describedBy", lambda d: d.get("data_dictionary_url")),
+    ("references", _as_list("documentation")),
+    ("dataQuality", lambda d: bool(d.get("quality_notes"))),
+)
+
+
+def _distributions(data: dict[str, Any], out: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resources as distributions, each loaded one followed by its DataStore API; a data
+    dictionary resource is the dataset's ``describedBy`` when the dataset names none."""
     distributions = []
     for res in data.get("resources") or []:
-        dist: dict[str, Any] = {"@type": "dcat:Distribution"}
-        if res.get("name"):
-            dist["title"] = res["name"]
-        if res.get("description"):
-            dist["description"] = res["description"]
-        media = terms.media_type(res.get("mimetype"), res.get("format"))
-        if res.get("url"):
-            if media:
-                dist["downloadURL"] = res["url"]
-                dist["mediaType"] = media
-            else:
-                dist["accessURL"] = res["url"]
-        if res.get("format"):
-            dist["format"] = res["format"]
+        distributions.append(_distribution(res))
         if res.get("resource_role") == "data_dictionary" and res.get("url"):
             out.setdefault("describedBy", res["url"])
-        distributions.append(dist)
         if api.is_loaded(res) and res.get("id"):
             distributions.append(api_distribution(res))
-    if distributions:
-        out["distribution"] = distributions
-    return out
+    return distributions
+
+
+def _distribution(res: dict[str, Any]) -> dict[str, Any]:
+    dist: dict[str, Any] = {"@type": "dcat:Distribution"}
+    if res.get("name"):
+        dist["title"] = res["name"]
+    if res.get("description"):
+        dist["description"] = res["description"]
+    media = terms.media_type(res.get("mimetype"), res.get("format"))
+    if res.get("url") and media:
+        dist["downloadURL"] = res["url"]
+        dist["mediaType"] = media
+    elif res.get("url"):
+        dist["accessURL"] = res["url"]
+    if res.get("format"):
+        dist["format"] = res["format"]
+    return dist
 
 
 def api_distribution(res: dict[str, Any]) -> dict[str, Any]:
@@ -161,25 +202,28 @@ def entries(rows: Iterable[Any], version: str, batch: int = 200, stats: dict[str
     def flush(chunk: list[Any]) -> Iterator[str]:
         keys = [(r.id, serialize.dataset_version(r, version)) for r in chunk]
         found = cache.lookup(keys, "pod", stale=stale)
-        missing = [r.id for r, (_, state, _) in zip(chunk, found) if state == cache.MISS]
+        missing = [r.id for r, (_, state, _) in zip(chunk, found, strict=True) if state == cache.MISS]
         dicts = serialize.load_dicts(missing) if missing else {}
         out, fresh = [], []
-        for r, (hit, state, stored), (_, ver) in zip(chunk, found, keys):
+        for r, (hit, state, stored), (_, ver) in zip(chunk, found, keys, strict=True):
             if state == cache.MISS:
                 data = dicts.get(r.id)
                 if data is None:
                     continue
-                hit = json.dumps(dataset(data), ensure_ascii=False)
-                fresh.append((r.id, ver, "pod", hit))
+                text = json.dumps(dataset(data), ensure_ascii=False)
+                fresh.append((r.id, ver, "pod", text))
                 stats["built"] = stats.get("built", 0) + 1
-                stored = ver
+                entry_version = ver
             else:
-                assert hit is not None and stored is not None  # a fresh or stale entry has both
+                # a fresh or stale entry has both
+                assert hit is not None
+                assert stored is not None
+                text, entry_version = hit, stored
                 name = "cached" if state == cache.FRESH else "stale"
                 stats[name] = stats.get(name, 0) + 1
             if served is not None:
-                served.append(stored)
-            out.append(hit)
+                served.append(entry_version)
+            out.append(text)
         cache.put_many(fresh)
         yield from out
 

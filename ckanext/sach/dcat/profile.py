@@ -17,8 +17,10 @@ produces the same graph. The site's own endpoints drop the redundant stock pass
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -38,16 +40,11 @@ from ckanext.sach.explore import api
 __all__ = ["SachDCATAPProfile", "datastore_service", "describe"]
 
 
-_VOCAB: Any = None
+@functools.cache
+def _vocab() -> Any:
+    from ckanext.sach import vocab
 
-
-def _vocab():
-    global _VOCAB
-    if _VOCAB is None:
-        from ckanext.sach import vocab
-
-        _VOCAB = vocab
-    return _VOCAB
+    return vocab
 
 
 # --- the node factories of ckanext-dcat's base profile, with the same results, faster.
@@ -75,7 +72,7 @@ def uri_or_literal(value: Any, lang: str | None = None) -> Node:
             node.n3()  # rdflib refuses some IRIs only when writing them: stock falls back then
             return node
         return Literal(value, lang=lang)
-    except Exception:
+    except Exception:  # noqa: BLE001 -- rdflib's URIRef.n3() raises a bare Exception; stock's URIRefOrLiteral catches the same
         return Literal(value, lang=lang)
 
 
@@ -97,51 +94,68 @@ def describe(g: Any, descriptor: tuple) -> None:
     Descriptors are tuples of strings, so they can be cached next to a dataset's
     serialisation and described again in any process.
     """
-    kind = descriptor[0]
-    if kind == "concept":
-        _, uri, scheme, labels, cls = descriptor
-        node = URIRef(uri)
-        g.add((node, RDF.type, SKOS.Concept))
-        if cls:
-            g.add((node, RDF.type, URIRef(cls)))
-        g.add((node, SKOS.inScheme, URIRef(scheme)))
-        for lang, text in labels:
-            g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
-    elif kind == "agent":
-        # ckanext-dcat's own agent mapping, on a placeholder subject, plus the site's typing
-        profile = SachDCATAPProfile(g)
-        holder = BNode()
-        profile._add_agents(holder, {"agent": [dict(descriptor[1])]}, "agent", DCT.publisher)
-        for agent in list(g.objects(holder, DCT.publisher)):
-            g.remove((holder, DCT.publisher, agent))
-            profile._organization(agent)
-    elif kind == "a":
-        g.add((URIRef(descriptor[1]), RDF.type, URIRef(descriptor[2])))
-    elif kind == "scheme":
-        _, uri, titles = descriptor
-        g.add((URIRef(uri), RDF.type, SKOS.ConceptScheme))
-        for lang, text in titles:
-            g.add((URIRef(uri), DCT.title, Literal(text, lang=lang)))
-    elif kind == "language":
-        code = descriptor[1]
-        uri = URIRef(terms.language_uri(code))
-        g.add((uri, RDF.type, DCT.LinguisticSystem))
-        labels = _labels(_vocab().get("languages", code)) or {"en": code}
-        describe(g, ("concept", str(uri), terms.AUTH + "language", tuple(sorted(labels.items())), ""))
-    elif kind == "legislation":
-        value = descriptor[1]
-        item = _vocab().get("obligations", value) or {}
-        uri = URIRef(terms.legislation_uri(value))
-        g.add((uri, RDF.type, ELI.LegalResource))
-        g.add((uri, DCT.identifier, Literal(value)))
-        for lang, text in _labels(item).items():
-            g.add((uri, DCT.title, Literal(text, lang=lang)))
-        if item.get("version"):
-            g.add((uri, ELI.is_part_of, URIRef(terms.legislation_uri(str(item["version"])))))
-        if item.get("provisional"):
-            g.add((uri, SACH.provisional, Literal(True)))
-    else:
+    describer = _DESCRIBERS.get(descriptor[0])
+    if describer is None:
         raise ValueError(f"unknown shared node: {descriptor!r}")
+    describer(g, descriptor)
+
+
+def _describe_concept(g: Any, descriptor: tuple) -> None:
+    _, uri, scheme, labels, cls = descriptor
+    node = URIRef(uri)
+    g.add((node, RDF.type, SKOS.Concept))
+    if cls:
+        g.add((node, RDF.type, URIRef(cls)))
+    g.add((node, SKOS.inScheme, URIRef(scheme)))
+    for lang, text in labels:
+        g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+
+
+def _describe_agent(g: Any, descriptor: tuple) -> None:
+    SachDCATAPProfile(g).describe_agent(dict(descriptor[1]))
+
+
+def _describe_type(g: Any, descriptor: tuple) -> None:
+    g.add((URIRef(descriptor[1]), RDF.type, URIRef(descriptor[2])))
+
+
+def _describe_scheme(g: Any, descriptor: tuple) -> None:
+    _, uri, titles = descriptor
+    g.add((URIRef(uri), RDF.type, SKOS.ConceptScheme))
+    for lang, text in titles:
+        g.add((URIRef(uri), DCT.title, Literal(text, lang=lang)))
+
+
+def _describe_language(g: Any, descriptor: tuple) -> None:
+    code = descriptor[1]
+    uri = URIRef(terms.language_uri(code))
+    g.add((uri, RDF.type, DCT.LinguisticSystem))
+    labels = _labels(_vocab().get("languages", code)) or {"en": code}
+    describe(g, ("concept", str(uri), terms.AUTH + "language", tuple(sorted(labels.items())), ""))
+
+
+def _describe_legislation(g: Any, descriptor: tuple) -> None:
+    value = descriptor[1]
+    item = _vocab().get("obligations", value) or {}
+    uri = URIRef(terms.legislation_uri(value))
+    g.add((uri, RDF.type, ELI.LegalResource))
+    g.add((uri, DCT.identifier, Literal(value)))
+    for lang, text in _labels(item).items():
+        g.add((uri, DCT.title, Literal(text, lang=lang)))
+    if item.get("version"):
+        g.add((uri, ELI.is_part_of, URIRef(terms.legislation_uri(str(item["version"])))))
+    if item.get("provisional"):
+        g.add((uri, SACH.provisional, Literal(True)))
+
+
+_DESCRIBERS: dict[str, Callable[[Any, tuple], None]] = {
+    "concept": _describe_concept,
+    "agent": _describe_agent,
+    "a": _describe_type,
+    "scheme": _describe_scheme,
+    "language": _describe_language,
+    "legislation": _describe_legislation,
+}
 
 
 def datastore_service(dataset: dict[str, Any], resource: dict[str, Any], licence: str | None) -> dict[str, Any]:
@@ -206,9 +220,10 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
     # Same contract and output as the base profile's helpers (checked by
     # tests/dcat/test_fast_nodes.py against the originals); ckanext-dcat's own code
     # keeps deciding what to write.
-    def _add_triple_from_dict(self, _dict, subject, predicate, key, fallbacks=None, list_value=False,
-                              date_value=False, _type=Literal, _datatype=None, _class=None,
-                              value_modifier=None):
+    def _add_triple_from_dict(self, _dict: dict[str, Any], subject: Node, predicate: Node, key: str,
+                              fallbacks: list[str] | None = None, list_value: bool = False,
+                              date_value: bool = False, _type: Any = Literal, _datatype: Any = None,
+                              _class: Any = None, value_modifier: Callable[[Any], Any] | None = None) -> None:
         if _datatype is None:
             _type = _FAST_TYPES.get(_type, _type)
         return super()._add_triple_from_dict(
@@ -216,12 +231,13 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             date_value=date_value, _type=_type, _datatype=_datatype, _class=_class,
             value_modifier=value_modifier)
 
-    def _add_list_triple(self, subject, predicate, value, _type=Literal, _datatype=None, _class=None):
+    def _add_list_triple(self, subject: Node, predicate: Node, value: Any, _type: Any = Literal,
+                         _datatype: Any = None, _class: Any = None) -> None:
         if _datatype is None:
             _type = _FAST_TYPES.get(_type, _type)
         return super()._add_list_triple(subject, predicate, value, _type, _datatype, _class)
 
-    def _add_date_triple(self, subject, predicate, value, _type=Literal):
+    def _add_date_triple(self, subject: Node, predicate: Node, value: Any, _type: Any = Literal) -> None:
         # dateutil's parser is the slowest step of the stock profile; an ISO date-time
         # without zone means the same to Python's own parser.
         if _type is Literal and isinstance(value, str) and _NAIVE_DATETIME.fullmatch(value):
@@ -235,17 +251,29 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
         super()._add_date_triple(subject, predicate, value, _type)
 
     # ------------------------------------------------------------- preparation
+    # The dataset dict handed to the stock profile: a shallow copy, each step fills one
+    # field the way stock maps it (or empties one the delta writes itself).
     def _prepare(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
         d = dict(dataset_dict)
-        vocab = _vocab()
+        self._prepare_agents(d)
+        d["frequency"] = None
+        d["language"] = None
+        self._prepare_places(d)
+        self._prepare_themes(d)
+        self._prepare_conforms_to(d)
+        self._prepare_resources(d)
+        self._link_shared_agents(d)
+        return d
 
+    @staticmethod
+    def _prepare_agents(d: dict[str, Any]) -> None:
         d["publisher"] = [catalogue.municipality_agent()]
         org = orgs.lookup((d.get("organization") or {}).get("id") or d.get("owner_org"))
         d["creator"] = [orgs.agent(org)] if org else []
 
-        d["frequency"] = None
-        d["language"] = None
-
+    @staticmethod
+    def _prepare_places(d: dict[str, Any]) -> None:
+        vocab = _vocab()
         places = []
         for item in d.get("spatial_coverage") or []:
             if not isinstance(item, dict) or not item.get("place"):
@@ -257,153 +285,215 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             })
         d["spatial_coverage"] = places
 
+    @staticmethod
+    def _prepare_themes(d: dict[str, Any]) -> None:
         themes = []
-        sector = vocab.get("sectors", d["sector"]) if d.get("sector") else None
+        sector = _vocab().get("sectors", d["sector"]) if d.get("sector") else None
         themes.extend(terms.eu_theme_uris(sector))
         if d.get("sector"):
             themes.append(terms.sector_uri(d["sector"]))
-        for group in d.get("groups") or []:
-            themes.append(terms.theme_uri(group["name"]))
+        themes.extend(terms.theme_uri(group["name"]) for group in d.get("groups") or [])
         d["theme"] = themes
 
+    @staticmethod
+    def _prepare_conforms_to(d: dict[str, Any]) -> None:
         conforms = [d["data_dictionary_url"]] if d.get("data_dictionary_url") else []
-        for res in d.get("resources") or []:
-            if res.get("resource_role") == "data_dictionary" and res.get("url"):
-                conforms.append(res["url"])
+        conforms.extend(res["url"] for res in d.get("resources") or []
+                        if res.get("resource_role") == "data_dictionary" and res.get("url"))
         d["conforms_to"] = conforms
 
+    @staticmethod
+    def _prepare_resources(d: dict[str, Any]) -> None:
         licence_uri = terms.licence_uri(d)
-        resources = []
-        for res in d.get("resources") or []:
-            r = dict(res)
-            r.setdefault("package_id", d.get("id"))
-            # format and media type are written by the delta, as authority-table URIs
-            r["format"] = r["mimetype"] = None
-            if r.get("url"):
-                r["access_url"] = r["url"]
-                r["download_url"] = r["url"]
-            if licence_uri and not r.get("license"):
-                r["license"] = licence_uri
-            for key in ("language", "documentation", "conforms_to", "access_services"):
-                r.pop(key, None)
-            if api.is_loaded(r) and d.get("id") and r.get("id"):
-                r["access_services"] = [datastore_service(d, r, licence_uri)]
-            resources.append(r)
-        d["resources"] = resources
+        d["resources"] = [SachDCATAPProfile._prepare_resource(d, res, licence_uri)
+                          for res in d.get("resources") or []]
 
+    @staticmethod
+    def _prepare_resource(d: dict[str, Any], res: dict[str, Any], licence_uri: str | None) -> dict[str, Any]:
+        r = dict(res)
+        r.setdefault("package_id", d.get("id"))
+        # format and media type are written by the delta, as authority-table URIs
+        r["format"] = r["mimetype"] = None
+        if r.get("url"):
+            r["access_url"] = r["url"]
+            r["download_url"] = r["url"]
+        if licence_uri and not r.get("license"):
+            r["license"] = licence_uri
+        for key in ("language", "documentation", "conforms_to", "access_services"):
+            r.pop(key, None)
+        if api.is_loaded(r) and d.get("id") and r.get("id"):
+            r["access_services"] = [datastore_service(d, r, licence_uri)]
+        return r
+
+    def _link_shared_agents(self, d: dict[str, Any]) -> None:
         self._shared_agents: set[str] = set()
-        if getattr(self.g.store, "shared", None) is not None:
-            # The municipality and the dependencias are the agents of every dataset: stock
-            # describes each once per process (see describe()); here it only links them.
-            for key in ("publisher", "creator"):
-                agents = d.get(key) or []
-                if agents and all(a.get("uri") for a in agents):
-                    for agent in agents:
-                        self._shared(("agent", tuple(sorted((k, v) for k, v in agent.items() if v))))
-                    d[key] = [{"uri": a["uri"]} for a in agents]
-                    self._shared_agents.add(key)
-        return d
+        if getattr(self.g.store, "shared", None) is None:
+            return
+        # The municipality and the dependencias are the agents of every dataset: stock
+        # describes each once per process (see describe()); here it only links them.
+        for key in ("publisher", "creator"):
+            agents = d.get(key) or []
+            if agents and all(a.get("uri") for a in agents):
+                for agent in agents:
+                    self._shared(("agent", tuple(sorted((k, v) for k, v in agent.items() if v))))
+                d[key] = [{"uri": a["uri"]} for a in agents]
+                self._shared_agents.add(key)
 
     # ------------------------------------------------------------------- delta
+    # What the stock output lacks, one field per step, in the order the graph was
+    # always built (the original dict, not the prepared one, is the source).
     def _dataset_delta(self, original: dict[str, Any], d: dict[str, Any], ref: URIRef,
                        shared_agents: set[str] | frozenset[str] = frozenset()) -> None:
-        g = self.g
-        vocab = _vocab()
-
-        if original.get("name"):
-            g.add((ref, SACH.name, Literal(original["name"])))
-        if not original.get("issued"):
-            # stock falls back to metadata_created: a publication date nobody gave
-            g.remove((ref, DCT.issued, None))
-        for predicate, key in ((DCT.publisher, "publisher"), (DCT.creator, "creator")):
-            if key not in shared_agents:
-                for agent in g.objects(ref, predicate):
-                    self._organization(agent)
-
-        if original.get("frequency"):
-            item = vocab.get("frequencies", original["frequency"])
-            if item and item.get("eu_uri"):
-                uri = URIRef(item["eu_uri"])
-                g.add((ref, DCT.accrualPeriodicity, uri))
-                self._concept(uri, terms.AUTH + "frequency", _labels(item), DCT.Frequency)
-
-        for code in original.get("language") or []:
-            uri = URIRef(terms.language_uri(code))
-            g.add((ref, DCT.language, uri))
-            self._language(code)
-
+        self._graph_name(original, ref)
+        self._graph_issued(original, ref)
+        self._graph_agents(ref, shared_agents)
+        self._graph_frequency(original, ref)
+        self._graph_languages(original, ref)
         self._themes(original, ref)
-
-        for location in g.objects(ref, DCT.spatial):
-            place = terms.place_from_uri(str(location))
-            entry = vocab.get("places", place) if place else None
-            if entry and entry.get("inegi_key"):
-                g.add((location, DCT.identifier, Literal(str(entry["inegi_key"]))))
-            if entry and entry.get("kind"):
-                g.add((location, DCT.type, SACH[f"place-kind/{entry['kind']}"]))
-
-        access = URIRef(terms.AUTH + "access-right/PUBLIC")
-        g.add((ref, DCT.accessRights, access))
-        self._concept(access, terms.AUTH + "access-right", {"en": "public", "es": "público"}, DCT.RightsStatement)
-
+        self._graph_places(ref)
+        self._graph_access_rights(ref)
         for value in original.get("transparency_obligations") or []:
             self._legislation(ref, value)
+        self._graph_data_dictionary(original, ref)
+        self._graph_personal_data(original, ref)
+        self._graph_quality_notes(original, ref)
+        resources = self._resources_by_ref(original)
+        for dist in list(self.g.objects(ref, DCAT.distribution)):
+            res = resources.get(str(dist)) or resources.get(str(dist).rsplit("/", 1)[-1]) or {}
+            self._distribution_delta(original, res, dist)
 
+    def _graph_name(self, original: dict[str, Any], ref: URIRef) -> None:
+        if original.get("name"):
+            self.g.add((ref, SACH.name, Literal(original["name"])))
+
+    def _graph_issued(self, original: dict[str, Any], ref: URIRef) -> None:
+        if not original.get("issued"):
+            # stock falls back to metadata_created: a publication date nobody gave
+            self.g.remove((ref, DCT.issued, None))
+
+    def _graph_agents(self, ref: URIRef, shared_agents: set[str] | frozenset[str]) -> None:
+        for predicate, key in ((DCT.publisher, "publisher"), (DCT.creator, "creator")):
+            if key not in shared_agents:
+                for agent in self.g.objects(ref, predicate):
+                    self._organization(agent)
+
+    def _graph_frequency(self, original: dict[str, Any], ref: URIRef) -> None:
+        if not original.get("frequency"):
+            return
+        item = _vocab().get("frequencies", original["frequency"])
+        if item and item.get("eu_uri"):
+            uri = URIRef(item["eu_uri"])
+            self.g.add((ref, DCT.accrualPeriodicity, uri))
+            self._concept(uri, terms.AUTH + "frequency", _labels(item), DCT.Frequency)
+
+    def _graph_languages(self, original: dict[str, Any], ref: URIRef) -> None:
+        for code in original.get("language") or []:
+            self.g.add((ref, DCT.language, URIRef(terms.language_uri(code))))
+            self._language(code)
+
+    def _graph_places(self, ref: URIRef) -> None:
+        g = self.g
+        vocab = _vocab()
+        for location in g.objects(ref, DCT.spatial):
+            place = terms.place_from_uri(str(location))
+            entry = (vocab.get("places", place) if place else None) or {}
+            if entry.get("inegi_key"):
+                g.add((location, DCT.identifier, Literal(str(entry["inegi_key"]))))
+            if entry.get("kind"):
+                g.add((location, DCT.type, SACH[f"place-kind/{entry['kind']}"]))
+
+    def _graph_access_rights(self, ref: URIRef) -> None:
+        access = URIRef(terms.AUTH + "access-right/PUBLIC")
+        self.g.add((ref, DCT.accessRights, access))
+        self._concept(access, terms.AUTH + "access-right", {"en": "public", "es": "público"}, DCT.RightsStatement)
+
+    def _graph_data_dictionary(self, original: dict[str, Any], ref: URIRef) -> None:
+        g = self.g
         for uri in g.objects(ref, DCT.conformsTo):
             if original.get("data_dictionary_url") and str(uri) == original["data_dictionary_url"]:
                 g.add((uri, DCT.title, Literal("Diccionario de datos", lang="es")))
                 g.add((uri, DCT.type, SACH.DataDictionary))
 
+    def _graph_personal_data(self, original: dict[str, Any], ref: URIRef) -> None:
         if original.get("personal_data"):
-            g.add((ref, SACH.personalData, SACH[f"personal-data/{original['personal_data']}"]))
+            self.g.add((ref, SACH.personalData, SACH[f"personal-data/{original['personal_data']}"]))
         if original.get("personal_data_legal_basis"):
-            g.add((ref, SACH.personalDataLegalBasis, Literal(original["personal_data_legal_basis"], lang="es")))
-        if original.get("quality_notes"):
-            note = BNode()
-            g.add((ref, DQV.hasQualityAnnotation, note))
-            g.add((note, RDF.type, DQV.QualityAnnotation))
-            g.add((note, OA.motivatedBy, DQV.qualityAssessment))
-            g.add((note, OA.bodyValue, Literal(original["quality_notes"], lang="es")))
+            self.g.add((ref, SACH.personalDataLegalBasis, Literal(original["personal_data_legal_basis"], lang="es")))
 
-        originals: dict[str, dict[str, Any]] = {}
+    def _graph_quality_notes(self, original: dict[str, Any], ref: URIRef) -> None:
+        if not original.get("quality_notes"):
+            return
+        g = self.g
+        note = BNode()
+        g.add((ref, DQV.hasQualityAnnotation, note))
+        g.add((note, RDF.type, DQV.QualityAnnotation))
+        g.add((note, OA.motivatedBy, DQV.qualityAssessment))
+        g.add((note, OA.bodyValue, Literal(original["quality_notes"], lang="es")))
+
+    @staticmethod
+    def _resources_by_ref(original: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """The dataset's resources by the distribution URI stock gives them (or their id)."""
+        resources: dict[str, dict[str, Any]] = {}
         for res in original.get("resources") or []:
             if res.get("uri") and res["uri"] != "None":  # stock's resource_uri() uses it
-                originals[str(cleaned_uri(res["uri"]))] = res
+                resources[str(cleaned_uri(res["uri"]))] = res
             elif res.get("id"):
-                originals[res["id"]] = res
-        for dist in list(g.objects(ref, DCAT.distribution)):
-            res = originals.get(str(dist)) or originals.get(str(dist).rsplit("/", 1)[-1]) or {}
-            # Every format reaches the RDF: the EU file type where one exists, the IANA
-            # media type where one is known (stock harvesters turn it back into a label);
-            # DCAT-AP's vocabulary shapes allow nothing else in dct:format, so a format
-            # with neither is kept as given in sach:format.
-            fmt = terms.format_entry(res.get("format"))
-            if fmt:
-                node = uri_or_literal(terms.AUTH_FILE_TYPE + fmt["eu"])
-                g.add((dist, DCT["format"], node))
-                if isinstance(node, URIRef):
-                    self._concept(node, terms.AUTH + "file-type", {"en": fmt["eu"]}, DCT.MediaTypeOrExtent)
-            media = terms.media_type(res.get("mimetype"), res.get("format"))
-            if media:
-                node = uri_or_literal(terms.IANA + media)
-                g.add((dist, DCAT.mediaType, node))
-                if isinstance(node, URIRef):
-                    self._shared(("a", str(node), str(DCT.MediaType)))
-            if not fmt and res.get("format") and str(res["format"]).strip():
-                g.add((dist, SACH["format"], Literal(str(res["format"]).strip())))
-            if not res.get("issued"):  # stock falls back to the resource's creation
-                g.remove((dist, DCT.issued, None))
-            for lic in list(g.objects(dist, DCT.license)):
+                resources[res["id"]] = res
+        return resources
+
+    # --------------------------------------------------------- distribution delta
+    def _distribution_delta(self, original: dict[str, Any], res: dict[str, Any], dist: Node) -> None:
+        fmt = self._graph_format(res, dist)
+        self._graph_media_type(res, dist)
+        self._graph_given_format(res, dist, fmt)
+        if not res.get("issued"):  # stock falls back to the resource's creation
+            self.g.remove((dist, DCT.issued, None))
+        self._graph_distribution_licences(original, dist)
+        self._graph_availability(dist)
+        self._graph_resource_role(res, dist)
+
+    def _graph_format(self, res: dict[str, Any], dist: Node) -> dict[str, str] | None:
+        # Every format reaches the RDF: the EU file type where one exists, the IANA
+        # media type where one is known (stock harvesters turn it back into a label);
+        # DCAT-AP's vocabulary shapes allow nothing else in dct:format, so a format
+        # with neither is kept as given in sach:format.
+        fmt = terms.format_entry(res.get("format"))
+        if fmt:
+            node = uri_or_literal(terms.AUTH_FILE_TYPE + fmt["eu"])
+            self.g.add((dist, DCT["format"], node))
+            if isinstance(node, URIRef):
+                self._concept(node, terms.AUTH + "file-type", {"en": fmt["eu"]}, DCT.MediaTypeOrExtent)
+        return fmt
+
+    def _graph_media_type(self, res: dict[str, Any], dist: Node) -> None:
+        media = terms.media_type(res.get("mimetype"), res.get("format"))
+        if media:
+            node = uri_or_literal(terms.IANA + media)
+            self.g.add((dist, DCAT.mediaType, node))
+            if isinstance(node, URIRef):
+                self._shared(("a", str(node), str(DCT.MediaType)))
+
+    def _graph_given_format(self, res: dict[str, Any], dist: Node, fmt: dict[str, str] | None) -> None:
+        if not fmt and res.get("format") and str(res["format"]).strip():
+            self.g.add((dist, SACH["format"], Literal(str(res["format"]).strip())))
+
+    def _graph_distribution_licences(self, original: dict[str, Any], dist: Node) -> None:
+        g = self.g
+        for lic in list(g.objects(dist, DCT.license)):
+            self._licence(lic, original)
+        for service in list(g.objects(dist, DCAT.accessService)):
+            for lic in list(g.objects(service, DCT.license)):
                 self._licence(lic, original)
-            for service in list(g.objects(dist, DCAT.accessService)):
-                for lic in list(g.objects(service, DCT.license)):
-                    self._licence(lic, original)
-            availability = URIRef(terms.AUTH + "planned-availability/STABLE")
-            g.add((dist, DCATAP.availability, availability))
-            self._concept(availability, terms.AUTH + "planned-availability", {"en": "stable", "es": "estable"})
-            role = res.get("resource_role")
-            if role:
-                g.add((dist, DCT.type, SACH[f"resource-role/{role}"]))
+
+    def _graph_availability(self, dist: Node) -> None:
+        availability = URIRef(terms.AUTH + "planned-availability/STABLE")
+        self.g.add((dist, DCATAP.availability, availability))
+        self._concept(availability, terms.AUTH + "planned-availability", {"en": "stable", "es": "estable"})
+
+    def _graph_resource_role(self, res: dict[str, Any], dist: Node) -> None:
+        role = res.get("resource_role")
+        if role:
+            self.g.add((dist, DCT.type, SACH[f"resource-role/{role}"]))
 
     def _catalog_delta(self, settings: dict[str, Any], ref: URIRef) -> None:
         g = self.g
@@ -463,6 +553,15 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
             g.add((sref, DCT.license, licence_ref))
 
     # ----------------------------------------------------------------- helpers
+    def describe_agent(self, agent: dict[str, Any]) -> None:
+        """Describe a shared agent: ckanext-dcat's own agent mapping, on a placeholder
+        subject that is then dropped, plus the site's typing (see :func:`describe`)."""
+        holder = BNode()
+        self._add_agents(holder, {"agent": [agent]}, "agent", DCT.publisher)
+        for node in list(self.g.objects(holder, DCT.publisher)):
+            self.g.remove((holder, DCT.publisher, node))
+            self._organization(node)
+
     def _shared(self, descriptor: tuple) -> None:
         """Describe a node that many datasets share (a concept, a language, a law, an agent).
 
@@ -539,45 +638,63 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
                 g.remove((node, p, o))
 
     # ------------------------------------------------------------------- input
+    # Stock's parsing first, then one step per field of the municipal schema (each reads
+    # the graph and fills or corrects one key), then the stock extras the schema holds as
+    # fields or does not hold at all, then the distributions.
+    _DROPPED_EXTRAS = frozenset({
+        "frequency", "language", "theme", "conforms_to", "applicable_legislation", "access_rights", "uri",
+        "homepage", "publisher_uri", "publisher_name", "publisher_email", "publisher_url", "publisher_type",
+        "publisher_identifier", "creator_uri", "creator_name", "creator_email", "creator_url", "creator_type",
+        "creator_identifier", "spatial_uri", "spatial_text",
+    })
+    #: stock extras that are fields of the municipal schema
+    _FIELD_EXTRAS = ("issued", "modified", "identifier")
+
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
-        g = self.g
-        vocab = _vocab()
-        base = catalog_uri().rstrip("/")
-        extras = {e["key"]: e for e in dataset_dict.get("extras", [])}
-        drop = {"frequency", "language", "theme", "conforms_to", "applicable_legislation",
-                "access_rights", "uri", "homepage", "publisher_uri", "publisher_name",
-                "publisher_email", "publisher_url", "publisher_type", "publisher_identifier",
-                "creator_uri", "creator_name", "creator_email", "creator_url", "creator_type",
-                "creator_identifier", "spatial_uri", "spatial_text"}
+        for step in (self._parse_documentation, self._parse_name, self._parse_frequency,
+                     self._parse_languages, self._parse_themes, self._parse_places,
+                     self._parse_legislation, self._parse_data_dictionary, self._parse_personal_data,
+                     self._parse_quality_notes, self._parse_contact, self._parse_owner_org,
+                     self._parse_extras):
+            step(dataset_dict, dataset_ref)
+        for res in dataset_dict.get("resources", []):
+            if res.get("distribution_ref"):
+                self._parse_distribution(res, URIRef(res["distribution_ref"]))
+        return dataset_dict
 
-        for key in ("documentation",):
-            if isinstance(dataset_dict.get(key), str):
-                try:
-                    dataset_dict[key] = json.loads(dataset_dict[key])
-                except ValueError:
-                    dataset_dict[key] = [dataset_dict[key]]
+    @staticmethod
+    def _parse_documentation(dataset_dict: dict[str, Any], _ref: Node) -> None:
+        value = dataset_dict.get("documentation")
+        if isinstance(value, str):
+            try:
+                dataset_dict["documentation"] = json.loads(value)
+            except ValueError:
+                dataset_dict["documentation"] = [value]
 
-        name = self._object_value(dataset_ref, SACH.name)
+    def _parse_name(self, dataset_dict: dict[str, Any], ref: Node) -> None:
+        name = self._object_value(ref, SACH.name)
         if name:
             dataset_dict["name"] = name
 
-        freq = self._object(dataset_ref, DCT.accrualPeriodicity)
-        if freq is not None:
-            for item in vocab.items("frequencies"):
-                if item.get("eu_uri") == str(freq):
-                    dataset_dict["frequency"] = item["value"]
+    def _parse_frequency(self, dataset_dict: dict[str, Any], ref: Node) -> None:
+        freq = self._object(ref, DCT.accrualPeriodicity)
+        if freq is None:
+            return
+        for item in _vocab().items("frequencies"):
+            if item.get("eu_uri") == str(freq):
+                dataset_dict["frequency"] = item["value"]
 
-        languages = []
-        for uri in g.objects(dataset_ref, DCT.language):
-            for item in vocab.items("languages"):
-                if item.get("eu_uri") == str(uri):
-                    languages.append(item["value"])
+    def _parse_languages(self, dataset_dict: dict[str, Any], ref: Node) -> None:
+        items = _vocab().items("languages")
+        languages = [item["value"] for uri in self.g.objects(ref, DCT.language)
+                     for item in items if item.get("eu_uri") == str(uri)]
         if languages:
             dataset_dict["language"] = sorted(languages)
 
+    def _parse_themes(self, dataset_dict: dict[str, Any], ref: Node) -> None:
         groups = []
-        for uri in g.objects(dataset_ref, DCAT.theme):
+        for uri in self.g.objects(ref, DCAT.theme):
             sector = terms.sector_from_uri(str(uri))
             theme = terms.theme_from_uri(str(uri))
             if sector:
@@ -587,69 +704,87 @@ class SachDCATAPProfile(EuropeanDCATAP3Profile):
         if groups:
             dataset_dict["groups"] = sorted(groups, key=lambda x: x["name"])
 
+    def _parse_places(self, dataset_dict: dict[str, Any], ref: Node) -> None:
         places = []
-        for location in g.objects(dataset_ref, DCT.spatial):
+        for location in self.g.objects(ref, DCT.spatial):
             place = terms.place_from_uri(str(location))
             if place:
                 places.append({"place": place, "text": self._object_value(location, SKOS.prefLabel)})
         if places:
             dataset_dict["spatial_coverage"] = places
 
+    def _parse_legislation(self, dataset_dict: dict[str, Any], ref: Node) -> None:
         obligations = [self._object_value(uri, DCT.identifier) or str(uri)
-                       for uri in g.objects(dataset_ref, DCATAP.applicableLegislation)]
+                       for uri in self.g.objects(ref, DCATAP.applicableLegislation)]
         if obligations:
             dataset_dict["transparency_obligations"] = sorted(obligations)
 
-        for uri in g.objects(dataset_ref, DCT.conformsTo):
-            if (uri, DCT.type, SACH.DataDictionary) in g:
+    def _parse_data_dictionary(self, dataset_dict: dict[str, Any], ref: Node) -> None:
+        for uri in self.g.objects(ref, DCT.conformsTo):
+            if (uri, DCT.type, SACH.DataDictionary) in self.g:
                 dataset_dict["data_dictionary_url"] = str(uri)
 
+    def _parse_personal_data(self, dataset_dict: dict[str, Any], ref: Node) -> None:
         for key, predicate in (("personal_data", SACH.personalData),
                                ("personal_data_legal_basis", SACH.personalDataLegalBasis)):
-            value = self._object(dataset_ref, predicate)
+            value = self._object(ref, predicate)
             if value is not None:
                 dataset_dict[key] = str(value).rsplit("/", 1)[-1] if isinstance(value, URIRef) else str(value)
-        for note in g.objects(dataset_ref, DQV.hasQualityAnnotation):
+
+    def _parse_quality_notes(self, dataset_dict: dict[str, Any], ref: Node) -> None:
+        for note in self.g.objects(ref, DQV.hasQualityAnnotation):
             body = self._object_value(note, OA.bodyValue)
             if body:
                 dataset_dict["quality_notes"] = body
 
+    @staticmethod
+    def _parse_contact(dataset_dict: dict[str, Any], _ref: Node) -> None:
         if dataset_dict.get("contact"):
             dataset_dict["contact"] = [
                 {"name": c.get("name", ""), "email": c.get("email", "")} for c in dataset_dict["contact"]
             ]
-        for creator in g.objects(dataset_ref, DCT.creator):
-            prefix = base + "/organization/"
+
+    def _parse_owner_org(self, dataset_dict: dict[str, Any], ref: Node) -> None:
+        prefix = catalog_uri().rstrip("/") + "/organization/"
+        for creator in self.g.objects(ref, DCT.creator):
             if str(creator).startswith(prefix):
                 dataset_dict["owner_org"] = str(creator)[len(prefix):]
 
-        for value in ("issued", "modified"):
-            if value in extras:
-                dataset_dict[value] = extras[value]["value"]
-                drop.add(value)
-        if "identifier" in extras:
-            dataset_dict["identifier"] = extras["identifier"]["value"]
-            drop.add("identifier")
-
+    def _parse_extras(self, dataset_dict: dict[str, Any], _ref: Node) -> None:
+        extras = {e["key"]: e for e in dataset_dict.get("extras", [])}
+        drop = set(self._DROPPED_EXTRAS)
+        for key in self._FIELD_EXTRAS:
+            if key in extras:
+                dataset_dict[key] = extras[key]["value"]
+                drop.add(key)
         dataset_dict["extras"] = [e for e in dataset_dict.get("extras", []) if e["key"] not in drop]
 
-        for res in dataset_dict.get("resources", []):
-            dist = URIRef(res.get("distribution_ref")) if res.get("distribution_ref") else None
-            if dist is None:
-                continue
-            fmt = self._object(dist, DCT["format"])
-            if isinstance(fmt, URIRef):
-                res["format"] = terms.format_label(str(fmt).rsplit("/", 1)[-1]) or res.get("format")
-            given = self._object(dist, SACH["format"])
-            if given is not None and not isinstance(fmt, URIRef):
-                res["format"] = str(given)
-            media = self._object(dist, DCAT.mediaType)
-            if isinstance(media, URIRef) and str(media).startswith(terms.IANA):
-                res["mimetype"] = str(media)[len(terms.IANA):]
-            for kind in g.objects(dist, DCT.type):
-                if str(kind).startswith(str(SACH) + "resource-role/"):
-                    res["resource_role"] = str(kind).rsplit("/", 1)[-1]
-            rights = self._object(dist, DCT.rights)
-            if rights is not None:
-                res["rights"] = self._object_value(rights, RDFS.label) or str(rights)
-        return dataset_dict
+    # ------------------------------------------------------- distribution input
+    def _parse_distribution(self, res: dict[str, Any], dist: URIRef) -> None:
+        self._parse_format(res, dist)
+        self._parse_media_type(res, dist)
+        self._parse_resource_role(res, dist)
+        self._parse_rights(res, dist)
+
+    def _parse_format(self, res: dict[str, Any], dist: URIRef) -> None:
+        fmt = self._object(dist, DCT["format"])
+        if isinstance(fmt, URIRef):
+            res["format"] = terms.format_label(str(fmt).rsplit("/", 1)[-1]) or res.get("format")
+        given = self._object(dist, SACH["format"])
+        if given is not None and not isinstance(fmt, URIRef):
+            res["format"] = str(given)
+
+    def _parse_media_type(self, res: dict[str, Any], dist: URIRef) -> None:
+        media = self._object(dist, DCAT.mediaType)
+        if isinstance(media, URIRef) and str(media).startswith(terms.IANA):
+            res["mimetype"] = str(media)[len(terms.IANA):]
+
+    def _parse_resource_role(self, res: dict[str, Any], dist: URIRef) -> None:
+        for kind in self.g.objects(dist, DCT.type):
+            if str(kind).startswith(str(SACH) + "resource-role/"):
+                res["resource_role"] = str(kind).rsplit("/", 1)[-1]
+
+    def _parse_rights(self, res: dict[str, Any], dist: URIRef) -> None:
+        rights = self._object(dist, DCT.rights)
+        if rights is not None:
+            res["rights"] = self._object_value(rights, RDFS.label) or str(rights)

@@ -26,7 +26,7 @@ from ckan.types import Context
 
 from ckanext.dcat.processors import HYDRA, RDFSerializer
 from ckanext.dcat.profiles import DCAT, RDF
-from ckanext.dcat.profiles.base import namespaces as dcat_namespaces
+from ckanext.dcat.profiles import base as dcat_base
 
 from ckanext.sach.dcat import cache, catalogue, terms, turtle
 from ckanext.sach.dcat.profile import describe
@@ -59,6 +59,10 @@ class _RDFSerializer(RDFSerializer):
             _PROFILE_CLASSES[key] = super()._load_profiles(profile_names)
         return list(_PROFILE_CLASSES[key])
 
+    def profile_classes(self) -> list[Any]:
+        """The profile classes loaded, in the configured order."""
+        return list(self._profiles)
+
 
 @functools.lru_cache(maxsize=1)
 def _writer() -> turtle.Writer:
@@ -68,7 +72,7 @@ def _writer() -> turtle.Writer:
 
 
 def _bind(g: rdflib.Graph) -> None:
-    for prefix, ns in dcat_namespaces.items():
+    for prefix, ns in dcat_base.namespaces.items():
         g.bind(prefix, ns)
     for prefix, ns in terms.EXTRA_NAMESPACES.items():
         g.bind(prefix, ns)
@@ -82,7 +86,7 @@ def effective_profiles() -> list[str]:
     its output, so running both only doubles the work.
     """
     names = catalogue.profiles()
-    loaded = _RDFSerializer(profiles=names)._profiles  # noqa: SLF001 -- ckanext-dcat keeps the loaded profiles there only
+    loaded = _RDFSerializer(profiles=names).profile_classes()
     keep = []
     for cls in loaded:
         if any(other is not cls and issubclass(other, cls) for other in loaded):
@@ -99,7 +103,7 @@ class Serializer:
         self._rdf = _RDFSerializer(profiles=self.profiles)
 
     @staticmethod
-    def graph(bind: bool = True, shared: set[tuple] | None = None) -> rdflib.Graph:
+    def new_graph(bind: bool = True, shared: set[tuple] | None = None) -> rdflib.Graph:
         """A graph for one dataset. Turtle is written by our own writer with its own
         prefix table, so the graph needs namespace bindings only for rdflib's
         serialisers (RDF/XML, JSON-LD). With ``shared``, the profile collects the
@@ -110,7 +114,7 @@ class Serializer:
         return g
 
     def catalog_graph(self, catalog_dict: dict[str, Any]) -> tuple[rdflib.Graph, URIRef]:
-        self._rdf.g = self.graph()
+        self._rdf.g = self.new_graph()
         ref = self._rdf.graph_from_catalog(catalog_dict)
         return self._rdf.g, ref
 
@@ -128,7 +132,7 @@ class Serializer:
         nodes it refers to."""
         turtle_out = FORMATS[fmt][0] == "turtle"
         shared: set[tuple] = set()
-        self._rdf.g = g = self.graph(bind=not turtle_out, shared=shared)
+        self._rdf.g = g = self.new_graph(bind=not turtle_out, shared=shared)
         self._rdf.graph_from_dataset(dataset_dict)
         text = _writer().serialize(g) if turtle_out else strip(self.document(g, fmt), fmt)
         return Fragment(text, tuple(sorted(shared)))
@@ -172,7 +176,7 @@ def _tuples(value: Any) -> Any:
         lock=threading.Lock())
 def shared_text(descriptor: tuple, fmt: str, version: str) -> str:
     """The serialisation of one shared node, built once per process (and version)."""
-    g = Serializer.graph(bind=FORMATS[fmt][0] != "turtle")
+    g = Serializer.new_graph(bind=FORMATS[fmt][0] != "turtle")
     describe(g, descriptor)
     return _body(g, fmt)
 
@@ -232,7 +236,7 @@ def header(serializer: Serializer, fmt: str, catalog_dict: dict[str, Any],
                 _HEADERS[key] = known
     body, ref = known
     if paging:
-        g = serializer.graph()
+        g = serializer.new_graph()
         _add_paging(g, paging)
         body += ("," if FORMATS[fmt][0] == "json-ld" else "") + _body(g, fmt)
     kind = FORMATS[fmt][0]
@@ -360,17 +364,17 @@ def _chunk(rows: list[Any], fmt: str, field: str, version: str, serializer: Seri
             fragment = serializer.fragment(data, fmt)
             fresh.append((row.id, ver, field, fragment.pack()))
             stats["built"] = stats.get("built", 0) + 1
-            version_served = ver
+            entry_version = ver
         else:
             # a fresh or stale entry has both
             assert hit is not None
             assert stored is not None
             fragment = Fragment.unpack(hit)
+            entry_version = stored
             name = "cached" if state == cache.FRESH else "stale"
             stats[name] = stats.get(name, 0) + 1
-            version_served = stored
         if served is not None:
-            served.append(version_served)
+            served.append(entry_version)
         out.append((row, fragment))
     if fresh:
         cache.put_many(fresh)

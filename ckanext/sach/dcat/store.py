@@ -75,27 +75,33 @@ class DatasetStore(Store):
     def _match(self, pattern: tuple[Any, Any, Any]) -> list[tuple[Node, Node, Node]]:
         s, p, o = pattern
         if s is not None:
-            by_p = self.spo.get(s)
-            if not by_p:
-                return []
-            if p is not None:
-                objects = by_p.get(p, {})
-                if o is not None:
-                    return [(s, p, o)] if o in objects else []
-                return [(s, p, x) for x in objects]
-            if o is not None:
-                return [(s, x, o) for x, objects in by_p.items() if o in objects]
-            return [(s, x, y) for x, objects in by_p.items() for y in objects]
+            return self._match_subject(s, p, o)
         if p is not None:
-            by_o = self.pos.get(p)
-            if not by_o:
-                return []
-            if o is not None:
-                return [(x, p, o) for x in by_o.get(o, {})]
-            return [(x, p, y) for y, subjects in by_o.items() for x in subjects]
+            return self._match_predicate(p, o)
         if o is not None:
             return [(x, y, o) for x, predicates in self.osp.get(o, {}).items() for y in predicates]
         return [(x, y, z) for x, by_p in self.spo.items() for y, objects in by_p.items() for z in objects]
+
+    def _match_subject(self, s: Node, p: Any, o: Any) -> list[tuple[Node, Node, Node]]:
+        by_p = self.spo.get(s)
+        if not by_p:
+            return []
+        if p is None:
+            if o is not None:
+                return [(s, x, o) for x, objects in by_p.items() if o in objects]
+            return [(s, x, y) for x, objects in by_p.items() for y in objects]
+        objects = by_p.get(p, {})
+        if o is not None:
+            return [(s, p, o)] if o in objects else []
+        return [(s, p, x) for x in objects]
+
+    def _match_predicate(self, p: Node, o: Any) -> list[tuple[Node, Node, Node]]:
+        by_o = self.pos.get(p)
+        if not by_o:
+            return []
+        if o is not None:
+            return [(x, p, o) for x in by_o.get(o, {})]
+        return [(x, p, y) for y, subjects in by_o.items() for x in subjects]
 
     def __len__(self, context: Any = None) -> int:
         return sum(len(objects) for by_p in self.spo.values() for objects in by_p.values())

@@ -30,7 +30,7 @@ _XSD_STRING = str(XSD.string)
 
 
 def _control(match: re.Match) -> str:
-    return "\\u%04X" % ord(match.group())
+    return f"\\u{ord(match.group()):04X}"
 
 
 def string(text: str) -> str:

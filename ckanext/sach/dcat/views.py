@@ -52,7 +52,7 @@ def _error(status: int, message: str) -> Response:
 
 def _check_format(fmt: str) -> str:
     if fmt not in serialize.FORMATS:
-        raise listing.BadParameter(
+        raise listing.BadParameterError(
             f"formato desconocido {fmt!r}; use uno de: {', '.join(sorted(serialize.FORMATS))}")
     return fmt
 
@@ -90,7 +90,7 @@ def _conditional(etag: str, last_modified: dt.datetime | None,
 
 
 def _digest(*parts: Any) -> str:
-    return hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:32]
+    return hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode(), usedforsecurity=False).hexdigest()[:32]
 
 
 def _last_activity() -> dt.datetime | None:
@@ -217,7 +217,7 @@ def _rdf_body(fmt: str, rows: Iterable[listing.Row], version: str,
 def read_catalog(_format: str) -> Response:
     try:
         return _catalog_page(_check_format(_format))
-    except listing.BadParameter as e:
+    except listing.BadParameterError as e:
         return _error(400, str(e))
 
 
@@ -226,7 +226,7 @@ def read_full_catalog(_format: str) -> Response:
     try:
         fmt = _check_format(_format)
         since = listing.parse_since(request.args.get("modified_since"))
-    except listing.BadParameter as e:
+    except listing.BadParameterError as e:
         return _error(400, str(e))
     count, latest, digest = listing.summary(since)
     version = catalogue.settings_version()
@@ -270,7 +270,7 @@ def wrap_dataset(serializer: serialize.Serializer, fmt: str, fragment: str) -> s
 def read_dataset(_id: str, _format: str) -> Response:
     try:
         fmt = _check_format(_format)
-    except listing.BadParameter as e:
+    except listing.BadParameterError as e:
         return _error(400, str(e))
     return _dataset_response(_id, fmt)
 
@@ -283,9 +283,9 @@ def withdrawn() -> Response:
         return _error(400, "since: parámetro obligatorio (fecha ISO 8601)")
     try:
         since = listing.parse_since(value)
-    except listing.BadParameter as e:
+    except listing.BadParameterError as e:
         return _error(400, str(e).replace("modified_since", "since"))
-    assert since is not None  # `value` is not empty: a date, or BadParameter
+    assert since is not None  # `value` is not empty: a date, or BadParameterError
     items = listing.withdrawn(since)
     for item in items:
         item["uri"] = dataset_uri({"id": item["id"]})
@@ -326,10 +326,7 @@ def negotiate() -> Response | None:
     if not fmt:
         return None
     try:
-        if match is None:  # path == "/"
-            response = _catalog_page(fmt)
-        else:
-            response = _dataset_response(match.group(1), fmt)
-    except listing.BadParameter as e:
+        # path == "/" when nothing matched
+        return _catalog_page(fmt) if match is None else _dataset_response(match.group(1), fmt)
+    except listing.BadParameterError as e:
         return _error(400, str(e))
-    return response
