@@ -20,7 +20,7 @@ from ckan import model
 from ckan.lib.search.common import SearchError, solr_datetime_decoder
 
 from ckanext.sach.cache import Fill
-from ckanext.sach.search import cache, document, replica
+from ckanext.sach.search import cache, document, replica, visibility
 from ckanext.sach.search import config as search_config
 from ckanext.sach.search.query import QueryBuilder, QueryError
 
@@ -54,19 +54,8 @@ UPSERT = sa.text(
         doc = EXCLUDED.doc, fields = EXCLUDED.fields, data_dict = EXCLUDED.data_dict,
         validated_data_dict = EXCLUDED.validated_data_dict, tsv = EXCLUDED.tsv,
         indexed_at = EXCLUDED.indexed_at
-    """  # noqa: S608 -- _VECTOR is a fixed expression of this module, values are bound
+    """  # noqa: S608 -- the weights are constants of this module; values are bound
 )
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """What a search answer holds: the fields of each document and the facets."""
-
-    fl: list[str] | None
-    want_all: bool
-    facet_fields: list[str]
-    facet_limit: int
-    facet_sort: str
 
 
 class Results:
@@ -217,7 +206,7 @@ class PgSearchConnection:
                 where = builder.fq_clause(q)
             except SearchError as e:
                 raise pysolr.SolrError(str(e)) from e
-        statement = sa.text(f"DELETE FROM sach_search_doc AS d WHERE {where}")  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
+        statement = sa.text(f"DELETE FROM sach_search_doc AS d WHERE {where}")  # noqa: S608 -- constant SQL, bound values
         standalone = bool(commit) and not _has_pending_work(model.Session)
         if not _table_exists():
             from ckanext.sach.search import schema
@@ -239,15 +228,19 @@ class PgSearchConnection:
         return ""
 
     def commit(self, *args: Any, **kwargs: Any) -> str:
-        """Explicit commits (end of `search-index rebuild`, `clear`) commit CKAN's session and
-        refresh the planner's statistics, which bulk changes make stale."""
+        """Explicit commits (end of `search-index rebuild`, `clear`) commit CKAN's session, fold
+        the tally's deltas (exact either way; fewer rows to sum) and refresh the planner's
+        statistics, which bulk changes make stale."""
         model.Session.commit()
         try:
-            model.Session.execute(sa.text("ANALYZE sach_search_doc"))
+            model.Session.execute(sa.text("SELECT sach_search_tally_compact()"))
             model.Session.commit()
-        except sa_exc.DBAPIError as e:  # statistics are an optimisation, never an error
+            model.Session.execute(sa.text("ANALYZE sach_search_doc"))
+            model.Session.execute(sa.text("ANALYZE sach_search_tally"))
+            model.Session.commit()
+        except sa_exc.DBAPIError as e:  # an optimisation, never an error
             model.Session.rollback()
-            log.warning("Could not analyze sach_search_doc: %s", e.orig)
+            log.warning("Could not compact or analyze the search tables: %s", e.orig)
         return ""
 
     def optimize(self, *args: Any, **kwargs: Any) -> str:
@@ -259,105 +252,23 @@ class PgSearchConnection:
 
     # -- searching ------------------------------------------------------------------------------
     def search(self, q: str | None = None, search_handler: str | None = None, **params: Any):
-        builder = QueryBuilder(search_config.text_config(), params.get("q.op") or "AND")
-        rows = _int_param(params, "rows", 10)
-        start = _int_param(params, "start", 0)
-        if rows < 0:
-            raise QueryError(f"Parameter rows must not be negative, got {rows}")
-        if start < 0:
-            raise QueryError(f"Parameter start must not be negative, got {start}")
-        where = [builder.q_clause(q, params.get("defType"), params.get("mm"))]
-        where.extend(builder.fq_clause(fq) for fq in _fq_list(params.get("fq")))
-        where_sql = " AND ".join(f"({w})" for w in where if w != "TRUE") or "TRUE"
-        rank = builder.rank_expression()
-        keys = builder.order_keys(params.get("sort"), rank)
-
-        fl = _field_list(params.get("fl"))
-        want_all = fl is None or "*" in fl
-        apart = [
-            f"d.{name}" if want_all or name in (fl or ()) else f"NULL::text AS {name}"
-            for name in document.STORED_APART
-        ]
-
-        facet_fields = self._facet_fields(params)
-        facet_limit = _int_param(params, "facet.limit", 50)
-        facet_mincount = max(1, _int_param(params, "facet.mincount", 1))
-        facet_sort = str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index"))
-
-        select_page = (
-            "SELECT 2, NULL, NULL, NULL, d.doc, {apart}, p.score, p.rn "
-            "FROM (SELECT s.index_id, s.score, row_number() OVER () AS rn FROM ({inner}) AS s) AS p "
-            "JOIN sach_search_doc AS d ON d.index_id = p.index_id"
-        )
-        limit = f"LIMIT {builder.param(rows)} OFFSET {builder.param(start)}"
-        count_columns = (
-            "0 AS kind, NULL::text AS f, NULL::text AS v, count(*) AS c, NULL::jsonb AS doc, "
-            "NULL::text AS data_dict, NULL::text AS validated_data_dict, NULL::real AS score, "
-            "NULL::bigint AS rn"
-        )
-        if facet_fields:
-            # One pass over the matching rows (m) gives the hit count, every facet and the page;
-            # facets count the integer terms each row carries (see sach_search_term), and only
-            # the page's rows fetch their stored documents.
-            matched = ["d.index_id", f"CAST({rank} AS real) AS score", "d.facet_terms"]
-            # Sort keys the row already carries are not stored twice: ts_rank is real already,
-            # so a sort on the rank reuses `score` (ranked once per row), and the tie-breaker
-            # index_id is the row's own column (less to keep per match of a broad query).
-            reused = {rank: "m.score", "d.index_id": "m.index_id"}
-            matched += [f"{e} AS o{i}" for i, (e, _d) in enumerate(keys) if e not in reused]
-            ordering = ", ".join(
-                f"{reused.get(e, f'm.o{i}')} {direction} NULLS LAST"
-                for i, (e, direction) in enumerate(keys)
-            )
-            parts = [
-                f"SELECT {count_columns} FROM m",  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
-                # unnest in the select list (one set-returning projection over m) costs less
-                # per term than a lateral function scan per row
-                "SELECT 1, t.field, t.value, x.c, NULL, NULL, NULL, NULL, NULL FROM ("  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
-                "SELECT e.term, count(*) AS c FROM (SELECT unnest(m.facet_terms) AS term FROM m) "
-                f"AS e GROUP BY e.term HAVING count(*) >= {builder.param(facet_mincount)}) AS x "
-                "JOIN sach_search_term AS t ON t.id = x.term "
-                f"WHERE t.field = ANY(CAST({builder.param(facet_fields)} AS text[]))",
-            ]
-            if rows:
-                inner = f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} {limit}"  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
-                parts.append(select_page.format(apart=", ".join(apart), inner=inner))
-            sql = (
-                f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
-                f"FROM sach_search_doc AS d WHERE {where_sql}) " + " UNION ALL ".join(parts)
-            )
-        else:
-            # No facets: the count and the page are separate scans, so that an index in the
-            # page's order (the listing index for newest first) stops after the page, and the
-            # count reads only an index where one covers the filters.
-            ordering = ", ".join(
-                f"{expression} {direction} NULLS LAST" for expression, direction in keys
-            )
-            parts = [f"SELECT {count_columns} FROM sach_search_doc AS d WHERE {where_sql}"]  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
-            if rows:
-                inner = (
-                    f"SELECT d.index_id, CAST({rank} AS real) AS score FROM sach_search_doc AS d "  # noqa: S608 -- identifiers and SQL fragments come from QueryBuilder, values are bound
-                    f"WHERE {where_sql} ORDER BY {ordering} {limit}"
-                )
-                parts.append(select_page.format(apart=", ".join(apart), inner=inner))
-            sql = " UNION ALL ".join(parts)
-        statement = sa.text(sql)
-
+        plan = _plan(q, params)
+        statement = sa.text(plan.sql())
         with cache.lookup(
             statement.text,
-            {**builder.params, "_fl": fl, "_facet": [facet_limit, facet_sort], "_dates": self.decode_dates},
+            {**plan.builder.params, "_fl": plan.fl,
+             "_facet": [plan.facet_limit, plan.facet_sort], "_dates": self.decode_dates},
         ) as fill:
             if not fill.hit:
-                fill.value = self._run(statement, builder.params, fill,
-                                       _Shape(fl, want_all, facet_fields, facet_limit, facet_sort))
+                fill.value = self._run(statement, plan, fill)
         answer = fill.value
         return Results(self._decoded(answer["docs"]), answer["hits"], {"facet_fields": answer["facets"]})
 
-    def _run(self, statement: Any, params: dict[str, Any], fill: Fill, shape: _Shape) -> dict[str, Any]:
+    def _run(self, statement: Any, plan: _Plan, fill: Fill) -> dict[str, Any]:
         """Run the search query; its answer is cached unless it was read on a replica that may
         lag (see `replica.execute`)."""
         try:
-            rows_out, cache_key = replica.execute(model.Session, statement, params, fill.key)
+            rows_out, cache_key = replica.execute(model.Session, statement, plan.builder.params, fill.key)
         except sa_exc.DBAPIError as e:
             if _is_missing_table(e):
                 raise SearchError(TABLE_MISSING) from None
@@ -367,9 +278,9 @@ class PgSearchConnection:
         facet_rows = [(r["f"], r["v"], r["c"]) for r in rows_out if r["kind"] == 1]
         result_rows = sorted((r for r in rows_out if r["kind"] == 2), key=lambda r: r["rn"])
         answer = {
-            "docs": [self._doc(row, shape.fl, shape.want_all) for row in result_rows],
+            "docs": [self._doc(row, plan.fl, plan.want_all) for row in result_rows],
             "hits": int(hits),
-            "facets": self._facets(shape.facet_fields, facet_rows, shape.facet_limit, shape.facet_sort),
+            "facets": self._facets(plan.facet_fields, facet_rows, plan.facet_limit, plan.facet_sort),
         }
         if cache_key is not None:
             fill.put(answer)
@@ -383,17 +294,6 @@ class PgSearchConnection:
         return [solr_datetime_decoder(dict(doc)) for doc in docs]
 
     @staticmethod
-    def _facet_fields(params: dict[str, Any]) -> list[str]:
-        if str(params.get("facet", "true")).lower() not in ("true", "on", "1", "yes"):
-            return []
-        fields = params.get("facet.field") or []
-        if isinstance(fields, str):
-            fields = [fields]
-        if not isinstance(fields, (list, tuple)) or not all(isinstance(f, str) for f in fields):
-            raise QueryError("facet.field must be a list of field names")
-        return list(dict.fromkeys(fields))
-
-    @staticmethod
     def _facets(
         fields: list[str], rows: list[Any], limit: int, sort: str
     ) -> dict[str, list[Any]]:
@@ -401,14 +301,14 @@ class PgSearchConnection:
         for field, value, count in rows:
             grouped[field].append((value, int(count)))
         out: dict[str, list[Any]] = {}
-        for field, counted in grouped.items():
+        for field, values in grouped.items():
             if sort == "index":
-                counted.sort(key=lambda vc: vc[0])
+                values.sort(key=lambda vc: vc[0])
             else:
-                counted.sort(key=lambda vc: (-vc[1], vc[0]))
-            values = counted[:limit] if limit >= 0 else counted
+                values.sort(key=lambda vc: (-vc[1], vc[0]))
+            kept = values[:limit] if limit >= 0 else values
             flat: list[Any] = []
-            for value, count in values:
+            for value, count in kept:
                 flat.extend((value, count))
             out[field] = flat
         return out
@@ -425,3 +325,179 @@ class PgSearchConnection:
             return stored
         assert fl is not None
         return {name: stored[name] for name in fl if name in stored}
+
+
+def _facet_fields(params: dict[str, Any]) -> list[str]:
+    if str(params.get("facet", "true")).lower() not in ("true", "on", "1", "yes"):
+        return []
+    fields = params.get("facet.field") or []
+    if isinstance(fields, str):
+        fields = [fields]
+    if not isinstance(fields, (list, tuple)) or not all(isinstance(f, str) for f in fields):
+        raise QueryError("facet.field must be a list of field names")
+    return list(dict.fromkeys(fields))
+
+
+# Every part of a search statement returns these columns (UNION ALL): kind 0 is the hit count
+# (c), kind 1 a facet value (f, v, c), kind 2 a result row (doc, stored-apart columns, score, rn).
+_COUNT_COLUMNS = (
+    "0 AS kind, NULL::text AS f, NULL::text AS v, CAST({count} AS bigint) AS c, NULL::jsonb AS doc, "
+    "NULL::text AS data_dict, NULL::text AS validated_data_dict, NULL::real AS score, "
+    "NULL::bigint AS rn"
+)
+_FACET_ROW = "SELECT 1, t.field, t.value, x.c, NULL, NULL, NULL, NULL, NULL FROM ({counts}) AS x "
+_PAGE = (
+    "SELECT 2, NULL, NULL, NULL, d.doc, {apart}, p.score, p.rn "
+    "FROM (SELECT s.index_id, s.score, row_number() OVER () AS rn FROM ({inner}) AS s) AS p "
+    "JOIN sach_search_doc AS d ON d.index_id = p.index_id"
+)
+
+
+@dataclass
+class _Plan:
+    """One search: its WHERE clause, order, page and facets, and the SQL that answers it."""
+
+    builder: QueryBuilder
+    where_sql: str
+    rank: str
+    keys: list[tuple[str, str]]
+    rows: int
+    start: int
+    fl: list[str] | None
+    facet_fields: list[str]
+    facet_limit: int
+    facet_mincount: int
+    facet_sort: str
+    listing: visibility.Visibility | None
+
+    @property
+    def want_all(self) -> bool:
+        return self.fl is None or "*" in self.fl
+
+    def sql(self) -> str:
+        if self.listing is not None:
+            return self._tally_sql(self.listing)
+        if self.facet_fields:
+            return self._one_pass_sql()
+        return self._count_and_page_sql()
+
+    # -- the parts ------------------------------------------------------------------------------
+    def _limit(self) -> str:
+        return f"LIMIT {self.builder.param(self.rows)} OFFSET {self.builder.param(self.start)}"
+
+    def _page(self, inner: str) -> str:
+        apart = ", ".join(
+            f"d.{name}" if self.want_all or name in (self.fl or ()) else f"NULL::text AS {name}"
+            for name in document.STORED_APART
+        )
+        return _PAGE.format(apart=apart, inner=inner)
+
+    def _ordered_page(self) -> str:
+        """The page read in the order of an index where one fits (newest first: the listing
+        index), stopping after the page."""
+        ordering = ", ".join(f"{e} {direction} NULLS LAST" for e, direction in self.keys)
+        return self._page(
+            f"SELECT d.index_id, CAST({self.rank} AS real) AS score "  # noqa: S608 -- constant SQL, bound values
+            f"FROM sach_search_doc AS d WHERE {self.where_sql} ORDER BY {ordering} {self._limit()}"
+        )
+
+    def _term_filter(self) -> str:
+        return f"t.field = ANY(CAST({self.builder.param(self.facet_fields)} AS text[]))"
+
+    def _tally_sql(self, listing: visibility.Visibility) -> str:
+        """A search filtered only by visibility: the count and the facets are sums over the
+        tally's classes (exact, see `visibility`), the page an ordered scan with a limit."""
+        classes = listing.where(self.builder)
+        parts = [
+            f"SELECT {_COUNT_COLUMNS.format(count='COALESCE(sum(y.n), 0)')} "  # noqa: S608 -- constant SQL, bound values
+            f"FROM sach_search_tally AS y WHERE y.term = 0 AND {classes}"
+        ]
+        if self.facet_fields:
+            counts = (
+                "SELECT y.term, CAST(sum(y.n) AS bigint) AS c FROM sach_search_tally AS y "  # noqa: S608 -- constant SQL, bound values
+                f"WHERE y.term <> 0 AND {classes} GROUP BY y.term "
+                f"HAVING sum(y.n) >= {self.builder.param(self.facet_mincount)}"
+            )
+            parts.append(
+                _FACET_ROW.format(counts=counts)
+                + f"JOIN sach_search_term AS t ON t.id = x.term WHERE {self._term_filter()}"
+            )
+        if self.rows:
+            parts.append(self._ordered_page())
+        return " UNION ALL ".join(parts)
+
+    def _count_and_page_sql(self) -> str:
+        """No facets: the count and the page are separate scans, so that an index in the
+        page's order stops after the page, and the count reads only an index where one covers
+        the filters."""
+        parts = [
+            f"SELECT {_COUNT_COLUMNS.format(count='count(*)')} "  # noqa: S608 -- constant SQL, bound values
+            f"FROM sach_search_doc AS d WHERE {self.where_sql}"
+        ]
+        if self.rows:
+            parts.append(self._ordered_page())
+        return " UNION ALL ".join(parts)
+
+    def _one_pass_sql(self) -> str:
+        """One pass over the matching rows (m) gives the hit count, every facet and the page;
+        facets count the integer terms each row carries (see sach_search_term), and only the
+        page's rows fetch their stored documents."""
+        matched = ["d.index_id", f"CAST({self.rank} AS real) AS score", "d.facet_terms"]
+        # Sort keys the row already carries are not stored twice: ts_rank is real already, so a
+        # sort on the rank reuses `score` (ranked once per row), and the tie-breaker index_id
+        # is the row's own column (less to keep per match of a broad query).
+        reused = {self.rank: "m.score", "d.index_id": "m.index_id"}
+        matched += [f"{e} AS o{i}" for i, (e, _d) in enumerate(self.keys) if e not in reused]
+        ordering = ", ".join(
+            f"{reused.get(e, f'm.o{i}')} {direction} NULLS LAST"
+            for i, (e, direction) in enumerate(self.keys)
+        )
+        # unnest in the select list (one set-returning projection over m) costs less per term
+        # than a lateral function scan per row
+        counts = (
+            "SELECT e.term, count(*) AS c FROM (SELECT unnest(m.facet_terms) AS term FROM m) AS e "  # noqa: S608 -- constant SQL, bound values
+            f"GROUP BY e.term HAVING count(*) >= {self.builder.param(self.facet_mincount)}"
+        )
+        parts = [
+            f"SELECT {_COUNT_COLUMNS.format(count='count(*)')} FROM m",  # noqa: S608 -- constant SQL, bound values
+            _FACET_ROW.format(counts=counts)
+            + f"JOIN sach_search_term AS t ON t.id = x.term WHERE {self._term_filter()}",
+        ]
+        if self.rows:
+            parts.append(
+                self._page(f"SELECT m.index_id, m.score FROM m ORDER BY {ordering} {self._limit()}")  # noqa: S608 -- constant SQL, bound values
+            )
+        return (
+            f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "  # noqa: S608 -- constant SQL, bound values
+            f"FROM sach_search_doc AS d WHERE {self.where_sql}) " + " UNION ALL ".join(parts)
+        )
+
+
+def _plan(q: str | None, params: dict[str, Any]) -> _Plan:
+    """Read the Solr parameters CKAN sends into a `_Plan` (QueryError for bad ones)."""
+    builder = QueryBuilder(search_config.text_config(), params.get("q.op") or "AND")
+    rows = _int_param(params, "rows", 10)
+    start = _int_param(params, "start", 0)
+    if rows < 0:
+        raise QueryError(f"Parameter rows must not be negative, got {rows}")
+    if start < 0:
+        raise QueryError(f"Parameter start must not be negative, got {start}")
+    fqs = _fq_list(params.get("fq"))
+    where = [builder.q_clause(q, params.get("defType"), params.get("mm"))]
+    where.extend(builder.fq_clause(fq) for fq in fqs)
+    rank = builder.rank_expression()
+    facet_limit = _int_param(params, "facet.limit", 50)
+    return _Plan(
+        builder=builder,
+        where_sql=" AND ".join(f"({w})" for w in where if w != "TRUE") or "TRUE",
+        rank=rank,
+        keys=builder.order_keys(params.get("sort"), rank),
+        rows=rows,
+        start=start,
+        fl=_field_list(params.get("fl")),
+        facet_fields=_facet_fields(params),
+        facet_limit=facet_limit,
+        facet_mincount=max(1, _int_param(params, "facet.mincount", 1)),
+        facet_sort=str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index")),
+        listing=visibility.classify(q, fqs, builder.default_operator),
+    )
