@@ -7,7 +7,6 @@ page) and each facet against the values those listed datasets carry."""
 from __future__ import annotations
 
 import collections
-import copy
 import json
 from typing import Any
 
@@ -19,7 +18,7 @@ from ckan import model
 from ckan.lib import search
 from ckan.tests import factories
 
-from tests.helpers import VALID_DATASET as VALID
+from tests.factories import dataset_payload
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -49,8 +48,7 @@ def site(app: Any) -> dict[str, Any]:
 
 def _create(site: dict[str, Any], name: str, org: str, user: str = "sysadmin",
             **fields: Any) -> dict[str, Any]:
-    data = copy.deepcopy(VALID)
-    data.update(name=name, owner_org=site["orgs"][org]["id"], **fields)
+    data = dataset_payload(name=name, owner_org=site["orgs"][org]["id"], **fields)
     return tk.get_action("package_create")({"user": site[user]["name"]}, data)
 
 
