@@ -20,6 +20,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.sach import vocab
+from ckanext.sach.values import as_list
 from ckanext.sach.vocab.helpers import FACET_VOCABS
 
 log = logging.getLogger(__name__)
@@ -40,25 +41,9 @@ def configure(config: Any) -> None:
             del model.Package._license_register  # noqa: SLF001 -- CKAN has no API to drop its cached register
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value in (None, "", []):
-        return []
-    if isinstance(value, str):
-        if value.startswith("["):
-            try:
-                loaded = json.loads(value)
-            except ValueError:
-                return [value]
-            return loaded if isinstance(loaded, list) else [value]
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
-
-
 def _subfield_values(value: Any, subfield: str) -> list[str]:
     out = []
-    for entry in _as_list(value):
+    for entry in as_list(value):
         if isinstance(entry, dict) and entry.get(subfield):
             out.append(str(entry[subfield]))
     return out
@@ -81,13 +66,13 @@ def _index_places(pkg_dict: dict[str, Any], value: Any, labels: list[str]) -> No
 
 
 def _index_languages(pkg_dict: dict[str, Any], value: Any) -> None:
-    languages = [str(v) for v in _as_list(value)]
+    languages = [str(v) for v in as_list(value)]
     if languages:
         pkg_dict["language"] = languages
 
 
 def _index_obligations(pkg_dict: dict[str, Any], value: Any, labels: list[str]) -> None:
-    obligations = [str(v) for v in _as_list(value)]
+    obligations = [str(v) for v in as_list(value)]
     if obligations:
         pkg_dict["obligation"] = obligations
         pkg_dict["obligation_version"] = sorted(

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.utils import dataset_uri
 
+from ckanext.sach import values
 from ckanext.sach.dcat import cache, catalogue, orgs, serialize, terms
 from ckanext.sach.explore import api
 
@@ -30,8 +31,7 @@ def _vocab():
 
 def _label(name: str, value: str) -> str:
     item = _vocab().get(name, value) or {}
-    label = item.get("label") or {}
-    return (label.get("es") if isinstance(label, dict) else label) or value
+    return values.label_text(item.get("label"), "es") or value
 
 
 def periodicity(value: str | None) -> str | None:
