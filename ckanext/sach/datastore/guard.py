@@ -74,16 +74,22 @@ def check_before_load(resource_id: str) -> None:
             "Personal data review pending: the file is not loaded into the DataStore")
 
 
-def submit_load(resource_id: str) -> None:
-    """Submit a file to xloader if its format is one xloader loads (``ckanext.xloader.formats``)."""
-    from ckan import model
-
+def loadable(fmt: str | None) -> bool:
+    """Whether files of this format are loaded (``ckanext.xloader.formats``, JSON included by
+    default: see ``SachDatastorePlugin.update_config``)."""
     from ckanext.xloader.utils import XLoaderFormats
+
+    return XLoaderFormats.is_it_an_xloader_format(fmt or "")
+
+
+def submit_load(resource_id: str) -> None:
+    """Submit a file to be loaded if its format is one that is loaded (:func:`loadable`)."""
+    from ckan import model
 
     from ckanext.sach.datastore import token
 
     res = model.Resource.get(resource_id)
-    if res is None or res.state != "active" or not XLoaderFormats.is_it_an_xloader_format(res.format or ""):
+    if res is None or res.state != "active" or not loadable(res.format):
         return
     token.ensure()
     try:
