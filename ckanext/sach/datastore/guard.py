@@ -4,6 +4,7 @@
   findings nobody reviewed (:func:`ckanext.sach.privacy.guard.file_restricted`) is not loaded
   (xloader's ``IXloader.can_upload``). When its scan later comes back clean,
   :func:`after_scan` submits it.
+- :func:`after_review`: a review that clears a dataset's findings submits its held-back files.
 - :func:`after_scan`: a scan that finds personal data in a file whose table is loaded deletes
   the table at once (``datastore_delete`` with ``force``), whatever the dataset's visibility.
 - :func:`check_before_load`: the job checks again just before it writes the table (a file
@@ -60,6 +61,18 @@ def after_scan(resource_id: str | None, submit: bool = True) -> None:
         delete_table(resource_id, "personal data found (or review pending) in its file")
     elif submit and plugin_loaded("xloader") and not table_exists(resource_id):
         submit_load(resource_id)
+
+
+def after_review(package_id: str | None) -> None:
+    """After a personal-data review of a dataset: each of its files the guard no longer holds
+    back and that has no table is submitted (one still held back keeps no table)."""
+    from ckan import model
+
+    pkg = model.Package.get(package_id) if package_id else None
+    if pkg is None:
+        return
+    for res in pkg.resources:
+        after_scan(res.id)
 
 
 class PersonalDataPending(Exception):

@@ -54,6 +54,15 @@ def xloader_hook(next_action: Any, context: Any, data_dict: dict[str, Any]) -> A
     return result
 
 
+@tk.chained_action
+def sach_privacy_review_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    """A review that clears a dataset's findings lets its files be loaded: the files the guard
+    held back are submitted now (the officer uploads nothing again)."""
+    review = next_action(context, data_dict)
+    guard.after_review(review.get("package_id"))
+    return review
+
+
 def _as_site_user(context: Any) -> None:
     """DataStore writes made by code (xloader's jobs, the guard) patch the resource's
     ``datastore_active`` flag; CKAN's activity plugin refuses a dataset change without a user,
@@ -115,7 +124,8 @@ class SachDatastorePlugin(p.SingletonPlugin):
     # IActions
     def get_actions(self) -> dict[str, Any]:
         return {"xloader_submit": xloader_submit, "xloader_hook": xloader_hook,
-                "datastore_create": datastore_create, "datastore_delete": datastore_delete}
+                "datastore_create": datastore_create, "datastore_delete": datastore_delete,
+                "sach_privacy_review_create": sach_privacy_review_create}
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:
