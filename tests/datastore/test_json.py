@@ -78,7 +78,7 @@ def test_a_large_json_table_is_loaded_whole(app, officer, run_jobs):
     assert result["total"] == len([i for i in range(2500) if i % 7 == 3])
 
 
-@pytest.mark.parametrize("document, reason", [
+@pytest.mark.parametrize(("document", "reason"), [
     ({"type": "FeatureCollection", "name": "colonias"}, "El archivo JSON no es una tabla"),
     ([1, 2, 3], "El archivo JSON no es una tabla"),
     ({"a": [{"x": 1}], "b": [{"y": 2}]}, "El archivo JSON no es una tabla"),

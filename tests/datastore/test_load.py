@@ -87,7 +87,7 @@ def _status_of(app, pkg, res) -> str:
     return page[start:page.index("</div>", start)]
 
 
-@pytest.mark.parametrize("data, reason", [
+@pytest.mark.parametrize(("data", "reason"), [
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "no se pudo leer como una tabla"),
     (b"anio,concepto,monto\n", "no tiene filas de datos"),
     (("anio,concepto,monto\n" + "2024,Bacheo,100\n" * 500 + "2024,Bacheo, calle 5 sur,100\n"
@@ -97,8 +97,11 @@ def test_bad_file_ends_in_a_spanish_status_and_no_table(app, officer, run_jobs, 
     pkg = make_dataset(officer["org"], private=True)
     res = upload(app, officer, pkg["id"], data, "datos.csv", "CSV")
     log = run_jobs()
-    with pytest.raises(tk.ObjectNotFound):
+    try:
         tk.get_action("datastore_info")({"ignore_auth": True}, {"id": res["id"]})
+    except tk.ObjectNotFound:
+        pass
+    else:
         pytest.fail("a table was left behind; the job said:\n" + log[-3000:])
     login(app, officer["user"])
     status = _status_of(app, pkg, res)

@@ -36,15 +36,15 @@ pytestmark = [
 def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
     from sqlalchemy import orm
 
-    import ckan.plugins as plugins
+    import ckan.plugins as p
     from ckan.tests.helpers import _get_test_app
 
     from ckanext.datastore.backend.postgres import get_write_engine
     from ckanext.datastore.tests import helpers as ds_helpers
 
-    names = [name for name in config["ckan.plugins"] if not plugins.plugin_loaded(name)]
+    names = [name for name in config["ckan.plugins"] if not p.plugin_loaded(name)]
     if names:
-        plugins.load(*names)
+        p.load(*names)
     reset_db()
     reset_index()
     # `ckan run` builds the JavaScript translations (/api/i18n/es); a WSGI server does not
@@ -79,8 +79,8 @@ def live(reset_db, reset_index) -> Iterator[dict[str, Any]]:
         for key, value in old.items():
             config[key] = value
         for name in reversed(names):
-            if plugins.plugin_loaded(name):
-                plugins.unload(name)
+            if p.plugin_loaded(name):
+                p.unload(name)
 
 
 @pytest.fixture(autouse=True)
@@ -147,7 +147,7 @@ def _axe(page: Any, name: str) -> list[dict[str, Any]]:
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
-@pytest.mark.parametrize("width,height", WIDTHS)
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
 def test_table_preview(live, browser, width, height):
     from playwright.sync_api import expect
 
@@ -196,7 +196,7 @@ def test_table_preview(live, browser, width, height):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("width,height", WIDTHS)
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
 def test_chart(live, browser, width, height):
     view = live["views"]["sach_chart"]
     ds, res = live["dataset"], live["resource"]

@@ -50,7 +50,7 @@ def test_uploaded_geojson_gets_a_map(app: Any, tables: dict[str, Any], ckan_conf
     assert "<li>Tonantzintla <span" in body and "<li>Camino <span" in body and "<li>#3 <span" in body
 
 
-@pytest.mark.parametrize("body,message", [
+@pytest.mark.parametrize(("body", "message"), [
     (json.dumps({"type": "Point", "coordinates": [500000, 2100000]}).encode(),
      "Las coordenadas no son longitud y latitud (WGS 84), como pide GeoJSON."),
     (json.dumps({"type": "FeatureCollection", "features": []}).encode(), "El archivo no tiene geometrías que dibujar."),
@@ -77,7 +77,7 @@ def test_unreadable_file_is_refused_in_spanish(tmp_path: Any) -> None:
 
     path = tmp_path / "roto.geojson"
     path.write_bytes(b'{"type": "FeatureCollection", ')
-    with pytest.raises(geo.GeoError, match="El archivo no es un GeoJSON válido."):
+    with pytest.raises(geo.GeoError, match=r"El archivo no es un GeoJSON válido\."):
         geo.read_file(str(path))
 
 
@@ -125,7 +125,7 @@ def test_uploaded_kml_gets_a_map(app: Any, tables: dict[str, Any], ckan_config: 
     assert "<li>Pozos <span" in body
 
 
-@pytest.mark.parametrize("body,message", [
+@pytest.mark.parametrize(("body", "message"), [
     (BILLION_LAUGHS, "El archivo KML declara un DOCTYPE o entidades, que no se aceptan por seguridad."),
     (EXTERNAL, "El archivo KML declara un DOCTYPE o entidades, que no se aceptan por seguridad."),
     (b"<kml><Placemark><name>roto</name>", "El archivo no es un KML válido."),

@@ -75,7 +75,7 @@ def after_review(package_id: str | None) -> None:
         after_scan(res.id)
 
 
-class PersonalDataPending(Exception):
+class PersonalDataPendingError(Exception):
     """Raised inside xloader's job to stop a load whose file may not be loaded (any more)."""
 
 
@@ -83,7 +83,7 @@ def check_before_load(resource_id: str) -> None:
     """Checked again by the job, just before it writes the table: the file may have been
     replaced, or its scan stored, after the load was submitted."""
     if not may_load(resource_id):
-        raise PersonalDataPending(
+        raise PersonalDataPendingError(
             "Personal data review pending: the file is not loaded into the DataStore")
 
 

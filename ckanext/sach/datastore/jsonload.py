@@ -57,6 +57,11 @@ class JsonTableError(ValueError):
     """The file cannot be loaded as a table; the message (English) is mapped to Spanish."""
 
 
+def _utcnow() -> datetime.datetime:
+    """Naive UTC, as CKAN's ``task_status`` and xloader keep their times."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
 def is_json(fmt: str | None) -> bool:
     return (fmt or "").strip().lower() in FORMATS
 
@@ -84,7 +89,7 @@ def _busy(task: dict[str, Any] | None) -> bool:
         updated = datetime.datetime.fromisoformat(str(task.get("last_updated")))
     except ValueError:
         return False
-    return datetime.datetime.utcnow() - updated < STALE_AFTER
+    return _utcnow() - updated < STALE_AFTER
 
 
 def submit(resource_id: str, ignore_hash: bool = False) -> bool:
@@ -95,7 +100,7 @@ def submit(resource_id: str, ignore_hash: bool = False) -> bool:
     if _busy(old):
         log.info("JSON load of resource %s already queued", resource_id)
         return False
-    now = str(datetime.datetime.utcnow())
+    now = str(_utcnow())
     task = {"entity_id": resource_id, "entity_type": "resource", "task_type": "xloader", "key": "xloader",
             "state": "pending", "last_updated": now, "error": "{}",
             "value": json.dumps({"job_id": None, "hash": _old_hash(old)})}
@@ -205,14 +210,13 @@ def _parse(data: bytes) -> Any:
 
 def _write(resource_id: str, fields: list[dict[str, str]], rows: list[dict[str, Any]]) -> None:
     """The whole table, or none: a failure part way deletes what was written."""
-    context = {"ignore_auth": True}
     guard.delete_table(resource_id, "replaced by a new load of its JSON file")
     try:
-        tk.get_action("datastore_create")(dict(context), {
+        tk.get_action("datastore_create")({"ignore_auth": True}, {
             "resource_id": resource_id, "force": True, "fields": fields, "records": rows[:CHUNK]})
         for start in range(CHUNK, len(rows), CHUNK):
             guard.check_before_load(resource_id)
-            tk.get_action("datastore_upsert")(dict(context), {
+            tk.get_action("datastore_upsert")({"ignore_auth": True}, {
                 "resource_id": resource_id, "force": True, "method": "insert",
                 "records": rows[start:start + CHUNK]})
     except tk.ValidationError as exc:
@@ -259,13 +263,13 @@ def load_job(resource_id: str, ignore_hash: bool = False) -> None:
     _hook(resource_id, "running")
     try:
         _load(resource_id, ignore_hash)
-    except (JsonTableError, guard.PersonalDataPending) as exc:
+    except (JsonTableError, guard.PersonalDataPendingError) as exc:
         _hook(resource_id, "error", str(exc))
     except (OSError, requests.RequestException) as exc:
         _hook(resource_id, "error", f"Loading file raised an error: could not read the file ({exc})")
     except tk.ObjectNotFound:
         log.warning("JSON load: resource %s no longer exists", resource_id)
-    except Exception as exc:  # noqa: BLE001 -- whatever broke, the officer must see a failed status, not "loading" for ever
+    except Exception as exc:
         log.exception("JSON load of resource %s failed", resource_id)
         _hook(resource_id, "error", f"Loading file raised an error: {type(exc).__name__}")
     finally:

@@ -36,7 +36,7 @@ def _messages() -> dict[str, str]:
                          "tiene hallazgos sin revisar."),
         "json_not_table": tk._("El archivo JSON no es una tabla: debe ser una lista de objetos "
                                "([{…}, {…}]) o un objeto con una sola lista de objetos, como "
-                               "{\"data\": [{…}, {…}]}."),
+                               '{"data": [{…}, {…}]}.'),
         "json_invalid": tk._("El archivo no es un JSON válido (revise que esté completo y guardado "
                              "en UTF-8)."),
         "json_column": tk._("Un nombre de columna del JSON no es válido: está vacío, empieza con «_», "
@@ -68,9 +68,7 @@ def status_for(resource: dict[str, Any]) -> dict[str, Any] | None:
     """What the resource page shows to editors: ``state`` (waiting, loading, loaded, failed,
     blocked or none), a Spanish ``text`` and, once loaded, the number of ``rows``."""
     resource_id = resource.get("id")
-    if not resource_id or not plugin_loaded("xloader"):
-        return None
-    if not guard.loadable(resource.get("format")):
+    if not resource_id or not plugin_loaded("xloader") or not guard.loadable(resource.get("format")):
         return None
     if not guard.may_load(resource_id):
         return {"state": "blocked", "text": tk._(
@@ -82,6 +80,11 @@ def status_for(resource: dict[str, Any]) -> dict[str, Any] | None:
         if resource.get("datastore_active"):
             return _loaded(resource_id)
         return {"state": "none", "text": tk._("El archivo todavía no se ha cargado como tabla.")}
+    return _of_task(resource_id, task)
+
+
+def _of_task(resource_id: str, task: dict[str, Any]) -> dict[str, Any] | None:
+    """The status of a load xloader (or .jsonload) knows of."""
     state = task.get("status")
     if state in ("submitting", "pending"):
         return {"state": "waiting", "text": tk._("En espera: la carga como tabla empezará en breve.")}
@@ -90,9 +93,7 @@ def status_for(resource: dict[str, Any]) -> dict[str, Any] | None:
     if state == "error":
         return {"state": "failed", "text": tk._("La carga como tabla falló: {reason}").format(
             reason=error_message(task.get("error")))}
-    if state == "complete":
-        return _loaded(resource_id)
-    return None
+    return _loaded(resource_id) if state == "complete" else None
 
 
 def _loaded(resource_id: str) -> dict[str, Any]:

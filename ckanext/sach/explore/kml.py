@@ -11,9 +11,9 @@ KMZ (zipped KML), styles, overlays and ``gx:`` extensions are not read.
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET  # noqa: S405 -- only its TreeBuilder: parsing is expat's, below
-from xml.parsers import expat
 from typing import Any, NoReturn
+from xml.etree.ElementTree import Element, TreeBuilder
+from xml.parsers import expat
 
 from .geo import MAX_BYTES, GeoError
 
@@ -22,12 +22,12 @@ __all__ = ["parse", "read_file"]
 GEOMETRIES = ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry")
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     pass
 
 
 def _refuse(*_args: Any) -> NoReturn:
-    raise _Refused
+    raise _RefusedError
 
 
 def _local(tag: Any) -> str:
@@ -35,11 +35,11 @@ def _local(tag: Any) -> str:
     return tag.rsplit(":", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _child(element: ET.Element, name: str) -> ET.Element | None:
+def _child(element: Element, name: str) -> Element | None:
     return next((c for c in element if _local(c.tag) == name), None)
 
 
-def _coordinates(element: ET.Element | None) -> list[list[float]]:
+def _coordinates(element: Element | None) -> list[list[float]]:
     """``lon,lat[,alt]`` tuples separated by white space."""
     node = None if element is None else _child(element, "coordinates")
     if node is None or not (node.text or "").strip():
@@ -53,7 +53,7 @@ def _coordinates(element: ET.Element | None) -> list[list[float]]:
     return points
 
 
-def _geometry(element: ET.Element) -> dict[str, Any] | None:
+def _geometry(element: Element) -> dict[str, Any] | None:
     kind = _local(element.tag)
     if kind == "Point":
         return {"type": "Point", "coordinates": _coordinates(element)[0]}
@@ -67,7 +67,7 @@ def _geometry(element: ET.Element) -> dict[str, Any] | None:
     return None
 
 
-def _rings(polygon: ET.Element) -> list[list[list[float]]]:
+def _rings(polygon: Element) -> list[list[list[float]]]:
     rings = []
     for boundary in polygon:
         if _local(boundary.tag) in ("outerBoundaryIs", "innerBoundaryIs"):
@@ -77,7 +77,7 @@ def _rings(polygon: ET.Element) -> list[list[list[float]]]:
     return rings
 
 
-def _features(root: ET.Element) -> list[dict[str, Any]]:
+def _features(root: Element) -> list[dict[str, Any]]:
     features = []
     for placemark in root.iter():
         if _local(placemark.tag) != "Placemark":
@@ -93,7 +93,7 @@ def _features(root: ET.Element) -> list[dict[str, Any]]:
 
 def parse(data: bytes) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the KML document ``data``; GeoError (Spanish) otherwise."""
-    builder = ET.TreeBuilder()
+    builder = TreeBuilder()
     parser = expat.ParserCreate()
     parser.StartElementHandler = builder.start
     parser.EndElementHandler = builder.end
@@ -105,7 +105,7 @@ def parse(data: bytes) -> dict[str, Any]:
     try:
         parser.Parse(data, True)
         root = builder.close()
-    except _Refused as exc:
+    except _RefusedError as exc:
         raise GeoError("El archivo KML declara un DOCTYPE o entidades, que no se aceptan por seguridad.") from exc
     except (expat.ExpatError, AssertionError) as exc:  # AssertionError: TreeBuilder closed on an open element
         raise GeoError("El archivo no es un KML válido.") from exc
