@@ -78,7 +78,7 @@ def setup(ini: str) -> dict[str, Any]:
     from ckan.config.middleware import make_app
 
     app = make_app(load_config(ini))
-    with app._wsgi_app.test_request_context():
+    with app._wsgi_app.test_request_context():  # noqa: SLF001 -- CKAN's app exposes its Flask app only so
         import ckan.plugins.toolkit as tk
 
         ctx = {"ignore_auth": True}
@@ -161,7 +161,7 @@ def timed_calls(base: str, token: str, body: dict[str, Any], repeat: int) -> lis
 
 
 def p95(values: list[float]) -> float:
-    return sorted(values)[max(0, int(round(0.95 * len(values))) - 1)]
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
 
 
 def main() -> None:

@@ -92,3 +92,31 @@ def test_replacing_a_loaded_file_with_one_holding_a_curp_leaves_no_table(app, of
     run_jobs()
     assert not table_exists(res["id"])
     search(app, officer["headers"], res["id"], status=404)
+
+
+@pytest.fixture
+def privacy_reviewer():
+    """An editor of the Coordinación General de Transparencia (the privacy reviewers)."""
+    from ckan.tests import factories
+
+    from tests.privacy.conftest import REVIEWER_ORG
+
+    user = factories.User()
+    factories.Organization(name=REVIEWER_ORG, title="Coordinación General de Transparencia",
+                           users=[{"name": user["name"], "capacity": "editor"}])
+    return {"user": user, "headers": {"Authorization": factories.APIToken(user=user["name"])["token"]}}
+
+
+def test_a_review_that_clears_the_findings_loads_the_file(app, officer, privacy_reviewer, run_jobs):
+    pkg = make_dataset(officer["org"], private=True)
+    res = upload(app, officer, pkg["id"], people_csv(), "padron.csv", "CSV")
+    run_jobs()
+    assert not table_exists(res["id"])
+    app.post("/api/3/action/sach_privacy_review_create", headers=privacy_reviewer["headers"], json={
+        "package_id": pkg["id"], "decision": "no",
+        "reason": "Las claves parecen CURP pero son folios internos del programa."}, status=200)
+    run_jobs()  # no new upload: the held-back file is loaded
+    assert search(app, officer["headers"], res["id"])["result"]["total"] == 5
+    login(app, officer["user"])
+    page = app.get(f"/dataset/{pkg['name']}/resource/{res['id']}").body
+    assert 'data-load-state="loaded"' in page and "Cargado: 5 filas." in page

@@ -100,7 +100,7 @@ def _axe(page: Any, name: str) -> list[dict[str, Any]]:
     return axe_serious(page)
 
 
-@pytest.mark.parametrize("width,height", WIDTHS)
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
 def test_table_preview(live, browser, width, height):
     from playwright.sync_api import expect
 
@@ -149,7 +149,7 @@ def test_table_preview(live, browser, width, height):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("width,height", WIDTHS)
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
 def test_chart(live, browser, width, height):
     view = live["views"]["sach_chart"]
     ds, res = live["dataset"], live["resource"]

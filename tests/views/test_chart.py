@@ -51,7 +51,7 @@ def test_line_chart_and_truncation(app: Any, tables: dict[str, Any]) -> None:
     assert "Se muestran las primeras 2 filas de la tabla." in body
 
 
-@pytest.mark.parametrize("fields,field,message", [
+@pytest.mark.parametrize(("fields", "field", "message"), [
     ({"value_column": "colonia"}, "value_column", "Elija una columna con números: «Colonia» es de texto."),
     ({"value_column": "no_existe"}, "value_column", "La tabla no tiene esa columna."),
     ({"value_column": "reportes", "chart_type": "pastel"}, "chart_type", "Elija una de las opciones."),

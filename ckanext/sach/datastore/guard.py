@@ -4,6 +4,7 @@
   findings nobody reviewed (:func:`ckanext.sach.privacy.guard.file_restricted`) is not loaded
   (xloader's ``IXloader.can_upload``). When its scan later comes back clean,
   :func:`after_scan` submits it.
+- :func:`after_review`: a review that clears a dataset's findings submits its held-back files.
 - :func:`after_scan`: a scan that finds personal data in a file whose table is loaded deletes
   the table at once (``datastore_delete`` with ``force``), whatever the dataset's visibility.
 - :func:`check_before_load`: the job checks again just before it writes the table (a file
@@ -62,7 +63,19 @@ def after_scan(resource_id: str | None, submit: bool = True) -> None:
         submit_load(resource_id)
 
 
-class PersonalDataPending(Exception):
+def after_review(package_id: str | None) -> None:
+    """After a personal-data review of a dataset: each of its files the guard no longer holds
+    back and that has no table is submitted (one still held back keeps no table)."""
+    from ckan import model
+
+    pkg = model.Package.get(package_id) if package_id else None
+    if pkg is None:
+        return
+    for res in pkg.resources:
+        after_scan(res.id)
+
+
+class PersonalDataPendingError(Exception):
     """Raised inside xloader's job to stop a load whose file may not be loaded (any more)."""
 
 
@@ -70,20 +83,26 @@ def check_before_load(resource_id: str) -> None:
     """Checked again by the job, just before it writes the table: the file may have been
     replaced, or its scan stored, after the load was submitted."""
     if not may_load(resource_id):
-        raise PersonalDataPending(
+        raise PersonalDataPendingError(
             "Personal data review pending: the file is not loaded into the DataStore")
 
 
-def submit_load(resource_id: str) -> None:
-    """Submit a file to xloader if its format is one xloader loads (``ckanext.xloader.formats``)."""
-    from ckan import model
-
+def loadable(fmt: str | None) -> bool:
+    """Whether files of this format are loaded (``ckanext.xloader.formats``, JSON included by
+    default: see ``SachDatastorePlugin.update_config``)."""
     from ckanext.xloader.utils import XLoaderFormats
+
+    return XLoaderFormats.is_it_an_xloader_format(fmt or "")
+
+
+def submit_load(resource_id: str) -> None:
+    """Submit a file to be loaded if its format is one that is loaded (:func:`loadable`)."""
+    from ckan import model
 
     from ckanext.sach.datastore import token
 
     res = model.Resource.get(resource_id)
-    if res is None or res.state != "active" or not XLoaderFormats.is_it_an_xloader_format(res.format or ""):
+    if res is None or res.state != "active" or not loadable(res.format):
         return
     token.ensure()
     try:

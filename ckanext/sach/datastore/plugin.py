@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.xloader.interfaces import IXloader
 
-from . import dictionary, guard, status, token
+from . import dictionary, guard, jsonload, status, token
 
 _submitting: contextvars.ContextVar[bool] = contextvars.ContextVar("sach_xloader_submitting", default=False)
 
@@ -28,10 +28,21 @@ def xloader_submit(next_action: Any, context: Any, data_dict: dict[str, Any]) ->
         return False
     marker = _submitting.set(True)
     try:
+        if _is_json_resource(data_dict.get("resource_id")):
+            tk.check_access("xloader_submit", context, data_dict)
+            return jsonload.submit(data_dict["resource_id"], bool(data_dict.get("ignore_hash")))
         token.ensure()
         return next_action(context, data_dict)
     finally:
         _submitting.reset(marker)
+
+
+def _is_json_resource(resource_id: Any) -> bool:
+    """A JSON file is loaded by this extension's job (:mod:`.jsonload`), not by xloader's."""
+    from ckan import model
+
+    res = model.Resource.get(resource_id) if isinstance(resource_id, str) else None
+    return res is not None and jsonload.is_json(res.format)
 
 
 @tk.chained_action
@@ -41,6 +52,15 @@ def xloader_hook(next_action: Any, context: Any, data_dict: dict[str, Any]) -> A
     result = next_action(context, data_dict)
     guard.drop_failed(data_dict)
     return result
+
+
+@tk.chained_action
+def sach_privacy_review_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    """A review that clears a dataset's findings lets its files be loaded: the files the guard
+    held back are submitted now (the officer uploads nothing again)."""
+    review = next_action(context, data_dict)
+    guard.after_review(review.get("package_id"))
+    return review
 
 
 def _as_site_user(context: Any) -> None:
@@ -78,6 +98,7 @@ class SachDatastorePlugin(p.SingletonPlugin):
     p.implements(p.IActions)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IBlueprint)
+    p.implements(p.IConfigurer, inherit=True)
 
     # IXloader
     def can_upload(self, resource_id: str) -> bool:
@@ -89,10 +110,22 @@ class SachDatastorePlugin(p.SingletonPlugin):
     def after_upload(self, context: Any, resource_dict: dict[str, Any], dataset_dict: dict[str, Any]) -> None:
         dictionary.apply(resource_dict, dataset_dict)
 
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        """xloader submits a file when it is created or its URL changes, for the formats of
+        ``ckanext.xloader.formats``; unless the site lists its own, JSON is added to xloader's
+        defaults so JSON files are submitted too (and :func:`xloader_submit` hands them to
+        :mod:`.jsonload`). A site that lists its formats leaves JSON out unless it lists it."""
+        from ckanext.xloader.utils import DEFAULT_FORMATS
+
+        if not config.get("ckanext.xloader.formats"):
+            config["ckanext.xloader.formats"] = " ".join([*DEFAULT_FORMATS, *sorted(jsonload.FORMATS)])
+
     # IActions
     def get_actions(self) -> dict[str, Any]:
         return {"xloader_submit": xloader_submit, "xloader_hook": xloader_hook,
-                "datastore_create": datastore_create, "datastore_delete": datastore_delete}
+                "datastore_create": datastore_create, "datastore_delete": datastore_delete,
+                "sach_privacy_review_create": sach_privacy_review_create}
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:

@@ -13,36 +13,53 @@ from ckan.plugins import plugin_loaded
 
 from . import guard
 
-# (pattern of xloader's English error, Spanish message); the first that matches wins.
+# Patterns of xloader's (and .jsonload's) English errors, each with the key of its Spanish
+# message in :func:`_messages`; the first that matches wins.
 _ERRORS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Personal data review pending", re.I),
-     "No se cargó: la revisión de datos personales del archivo está pendiente o tiene hallazgos "
-     "sin revisar."),
-    (re.compile(r"more values than|extra data after|missing data for column|ragged", re.I),
-     "Alguna fila tiene más o menos valores que columnas el encabezado (a menudo por una coma "
-     "dentro de un valor sin comillas). Corrija esas filas y súbalo de nuevo."),
-    (re.compile(r"could not be read as a table|Loading file raised an error|not supported", re.I),
-     "El archivo no se pudo leer como una tabla: revise que sea de verdad un CSV, TSV o XLSX "
-     "con una fila de encabezados."),
-    (re.compile(r"encod|codec|invalid byte sequence", re.I),
-     "El archivo no está en una codificación de texto válida: guárdelo como CSV UTF-8 y "
-     "súbalo de nuevo."),
-    (re.compile(r"No entries found|nothing to load|0 rows|empty", re.I),
-     "El archivo no tiene filas de datos (sólo encabezados, o está vacío)."),
-    (re.compile(r"too large|DataTooBig", re.I),
-     "El archivo es demasiado grande para cargarlo como tabla."),
-    (re.compile(r"timed out|timeout", re.I),
-     "La carga tardó demasiado y se canceló. Inténtelo de nuevo más tarde."),
+    (re.compile(r"Personal data review pending", re.I), "personal"),
+    (re.compile(r"JSON is not a table", re.I), "json_not_table"),
+    (re.compile(r"JSON could not be parsed", re.I), "json_invalid"),
+    (re.compile(r"JSON column name not valid", re.I), "json_column"),
+    (re.compile(r"more values than|extra data after|missing data for column|ragged", re.I), "ragged"),
+    (re.compile(r"could not be read as a table|Loading file raised an error|not supported", re.I), "not_table"),
+    (re.compile(r"encod|codec|invalid byte sequence", re.I), "encoding"),
+    (re.compile(r"No entries found|nothing to load|0 rows|empty", re.I), "empty"),
+    (re.compile(r"too large|DataTooBig", re.I), "too_large"),
+    (re.compile(r"timed out|timeout", re.I), "timeout"),
 ]
+
+
+def _messages() -> dict[str, str]:
+    """The Spanish messages, translated now (literal ``tk._`` calls: Babel extracts them)."""
+    return {
+        "personal": tk._("No se cargó: la revisión de datos personales del archivo está pendiente o "
+                         "tiene hallazgos sin revisar."),
+        "json_not_table": tk._("El archivo JSON no es una tabla: debe ser una lista de objetos "
+                               "([{…}, {…}]) o un objeto con una sola lista de objetos, como "
+                               '{"data": [{…}, {…}]}.'),
+        "json_invalid": tk._("El archivo no es un JSON válido (revise que esté completo y guardado "
+                             "en UTF-8)."),
+        "json_column": tk._("Un nombre de columna del JSON no es válido: está vacío, empieza con «_», "
+                            "lleva comillas o pasa de 63 caracteres."),
+        "ragged": tk._("Alguna fila tiene más o menos valores que columnas el encabezado (a menudo por "
+                       "una coma dentro de un valor sin comillas). Corrija esas filas y súbalo de nuevo."),
+        "not_table": tk._("El archivo no se pudo leer como una tabla: revise que sea de verdad un CSV, "
+                          "TSV, XLSX o JSON con una fila de encabezados."),
+        "encoding": tk._("El archivo no está en una codificación de texto válida: guárdelo como CSV "
+                         "UTF-8 y súbalo de nuevo."),
+        "empty": tk._("El archivo no tiene filas de datos (sólo encabezados, o está vacío)."),
+        "too_large": tk._("El archivo es demasiado grande para cargarlo como tabla."),
+        "timeout": tk._("La carga tardó demasiado y se canceló. Inténtelo de nuevo más tarde."),
+    }
 
 
 def error_message(error: Any) -> str:
     """A Spanish explanation of an xloader error (a dict with ``message``, or text)."""
     text = error.get("message") if isinstance(error, dict) else error
     text = str(text or "")
-    for pattern, message in _ERRORS:
+    for pattern, key in _ERRORS:
         if pattern.search(text):
-            return tk._(message)
+            return _messages()[key]
     return tk._("La carga falló por un error inesperado. Vuelva a intentarlo; si se repite, "
                 "avise al administrador del sitio.")
 
@@ -51,11 +68,7 @@ def status_for(resource: dict[str, Any]) -> dict[str, Any] | None:
     """What the resource page shows to editors: ``state`` (waiting, loading, loaded, failed,
     blocked or none), a Spanish ``text`` and, once loaded, the number of ``rows``."""
     resource_id = resource.get("id")
-    if not resource_id or not plugin_loaded("xloader"):
-        return None
-    from ckanext.xloader.utils import XLoaderFormats
-
-    if not XLoaderFormats.is_it_an_xloader_format(resource.get("format") or ""):
+    if not resource_id or not plugin_loaded("xloader") or not guard.loadable(resource.get("format")):
         return None
     if not guard.may_load(resource_id):
         return {"state": "blocked", "text": tk._(
@@ -67,6 +80,11 @@ def status_for(resource: dict[str, Any]) -> dict[str, Any] | None:
         if resource.get("datastore_active"):
             return _loaded(resource_id)
         return {"state": "none", "text": tk._("El archivo todavía no se ha cargado como tabla.")}
+    return _of_task(resource_id, task)
+
+
+def _of_task(resource_id: str, task: dict[str, Any]) -> dict[str, Any] | None:
+    """The status of a load xloader (or .jsonload) knows of."""
     state = task.get("status")
     if state in ("submitting", "pending"):
         return {"state": "waiting", "text": tk._("En espera: la carga como tabla empezará en breve.")}
@@ -75,9 +93,7 @@ def status_for(resource: dict[str, Any]) -> dict[str, Any] | None:
     if state == "error":
         return {"state": "failed", "text": tk._("La carga como tabla falló: {reason}").format(
             reason=error_message(task.get("error")))}
-    if state == "complete":
-        return _loaded(resource_id)
-    return None
+    return _loaded(resource_id) if state == "complete" else None
 
 
 def _loaded(resource_id: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import api_token
 
-TOKEN_NAME = "xloader"
+TOKEN_NAME = "xloader"  # noqa: S105 -- the name the API token is listed under, not a secret
 OPTION = "ckanext.xloader.api_token"
 
 

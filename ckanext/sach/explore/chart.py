@@ -112,8 +112,8 @@ def build(kind: str, rows: list[dict[str, Any]], label_column: str, value_column
                        "text": _format(value) if value is not None else "—"})
     chart.truncated = total > len(rows)
     values = [p["value"] for p in points if p["value"] is not None]
-    chart.maximum = max(values + [0.0])
-    chart.minimum = min(values + [0.0])
+    chart.maximum = max([*values, 0.0])
+    chart.minimum = min([*values, 0.0])
     chart.max_text = _format(max(values)) if values else "—"
     step = _nice_step(chart.maximum - chart.minimum)
     top = math.ceil(chart.maximum / step) * step if chart.maximum > 0 else 0
@@ -125,7 +125,7 @@ def build(kind: str, rows: list[dict[str, Any]], label_column: str, value_column
         _bars(chart, points, bottom, span)
     else:
         _line(chart, points, bottom, span)
-    n = int(round(span / step))
+    n = round(span / step)
     chart.ticks = [{"value": bottom + i * step, "text": _format(bottom + i * step)} for i in range(n + 1)]
     for tick in chart.ticks:
         tick["x"] = round(chart.left + (tick["value"] - bottom) / span * (WIDTH - chart.left - chart.right), 1)

@@ -136,7 +136,7 @@ def shapes(data: Any) -> Shapes:
     span_y = max(north - south, 1e-9)
     scale = (SIZE - 2 * PAD) / max(span_x, span_y)
     out.width = SIZE
-    out.height = int(round(min(SIZE * 1.5, span_y * scale + 2 * PAD))) if span_y > 1e-9 else SIZE // 2
+    out.height = round(min(SIZE * 1.5, span_y * scale + 2 * PAD)) if span_y > 1e-9 else SIZE // 2
 
     def xy(p: tuple[float, float]) -> tuple[float, float]:
         return (round(PAD + (p[0] - west) * kx * scale, 2), round(PAD + (north - p[1]) * scale, 2))

@@ -109,12 +109,12 @@ def _at_most(limit: int) -> Any:
 
 
 class SachMapView(p.SingletonPlugin):
-    """The shapes of an uploaded GeoJSON file, as SVG without a base map (the site is offline
+    """The shapes of an uploaded GeoJSON or KML file (:mod:`.kml`), as SVG without a base map (the site is offline
     and loads no map library). Its templates are the ``sach`` plugin's (load both)."""
 
     p.implements(p.IResourceView, inherit=True)
 
-    FORMATS = frozenset({"geojson"})
+    FORMATS = frozenset({"geojson", "kml"})
 
     def info(self) -> dict[str, Any]:
         return {
@@ -135,14 +135,16 @@ class SachMapView(p.SingletonPlugin):
     def setup_template_variables(self, context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
         from ckan.lib import uploader
 
-        from ckanext.sach.explore import geo
+        from ckanext.sach.explore import geo, kml
 
         resource = data_dict["resource"]
         if resource.get("url_type") != "upload":
             return {"map": None, "map_error": tk._("El mapa sólo se dibuja para archivos subidos al portal.")}
         path = uploader.get_resource_uploader(resource).get_path(resource["id"])
         try:
-            return {"map": geo.shapes(geo.read_file(path)), "map_error": None}
+            is_kml = (resource.get("format") or "").strip().lower() == "kml"
+            data = kml.read_file(path) if is_kml else geo.read_file(path)
+            return {"map": geo.shapes(data), "map_error": None}
         except geo.GeoError as exc:
             return {"map": None, "map_error": tk._(str(exc))}
 

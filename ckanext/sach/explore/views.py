@@ -66,7 +66,7 @@ def dump_xlsx(resource_id: str) -> Any:
     for page in _chain(first, pages):
         for row in page["records"]:
             sheet.append([_cell(sheet, row[i]) for i in keep])
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- send_file streams and closes it after the response
     workbook.save(out)
     out.seek(0)
     return send_file(out, mimetype=XLSX_MEDIA_TYPE, as_attachment=True,

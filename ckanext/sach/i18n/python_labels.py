@@ -94,4 +94,9 @@ MAP = [
     _("Las coordenadas no son longitud y latitud (WGS 84), como pide GeoJSON."),
     _("El archivo no tiene geometrías que dibujar."),
     _("El archivo tiene demasiados vértices para dibujarlo en la página."),
+    # ckanext/sach/explore/kml.py: GeoError messages of the KML reader
+    _("El archivo no es un KML válido."),
+    _("El archivo KML declara un DOCTYPE o entidades, que no se aceptan por seguridad."),
+    _("El archivo KML tiene una geometría sin coordenadas."),
+    _("El archivo KML tiene un polígono sin contorno."),
 ]
