@@ -6,19 +6,16 @@ returns the descriptions. For a CSV and for an XLSX.
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
+from tests.browser import needs_chromium
 from tests.datastore.test_load import make_dataset, upload, xlsx_bytes
 
-CHROMIUM = os.environ.get("SACH_CHROMIUM", "/usr/bin/chromium")
-
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed (make browser)"),
+    needs_chromium,
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 
@@ -37,19 +34,6 @@ def _csv() -> bytes:
 
 FILES = {"csv": ("presupuesto.csv", "CSV", _csv), "xlsx": ("presupuesto.xlsx", "XLSX",
                                                           lambda: xlsx_bytes(HEADER, ROWS))}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield chromium
-        chromium.close()
 
 
 def _publish(app: Any, officer: dict[str, Any], pkg: dict[str, Any]) -> None:
