@@ -12,7 +12,10 @@ import pytest
 
 from ckan.tests import factories
 
-from tests.factories import dataset_of
+from tests.factories import dataset_of, dataset_payload
+
+# A valid dataset without resources as a payload (tests add name, title and owner_org).
+DATASET: dict[str, Any] = dataset_payload(name=None, title=None, resources=[])
 
 
 @pytest.fixture
