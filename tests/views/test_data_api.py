@@ -39,6 +39,15 @@ def test_resource_page_shows_dictionary_and_api(app: Any, tables: dict[str, Any]
     assert "accordion-button" not in body
 
 
+def test_preview_frame_is_named_in_the_page_language(app: Any, tables: dict[str, Any]) -> None:
+    """A screen reader announces the table preview's frame in the language of the page."""
+    res = tables["public"]["resources"][0]
+    path = f"/dataset/{tables['public']['name']}/resource/{res['id']}"
+    assert 'aria-label="Visor de datos"' in app.get(path).body
+    english = app.get(f"/en{path}").body
+    assert 'aria-label="Data viewer"' in english and "Visor de datos" not in english
+
+
 def test_not_loaded_resource_has_no_api_section(app: Any, tables: dict[str, Any]) -> None:
     body = _page(app, tables["plain"])
     assert "API de datos para desarrolladores" not in body

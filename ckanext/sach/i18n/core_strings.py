@@ -18,6 +18,7 @@ def ngettext(singular: str, plural: str, n: int = 1) -> str:
 
 CORE_STRINGS = [
     _("Skip to main content"),
+    _("Data viewer"),  # the preview frame's aria-label (templates/package/snippets/resource_view.html)
     _("There are currently no groups for this site."),
     _("Open details page for {name}"),
     _("Unlink {name} from the dataset"),
