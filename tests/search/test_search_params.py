@@ -24,7 +24,9 @@ def site() -> dict[str, Any]:
     org = factories.Organization(name="tesoreria", title="Tesorería Municipal")
     group = factories.Group(name="finanzas", title="Finanzas")
     context = {"user": sysadmin["name"]}
-    budget = base_dataset(name="presupuesto-egresos-2024", owner_org=org["id"],
+    budget = base_dataset(name="presupuesto-egresos-2024", title="Presupuesto de egresos 2024",
+                          notes="Presupuesto de egresos aprobado del municipio, por capítulo de gasto.",
+                          tag_string="presupuesto,egresos", owner_org=org["id"],
                           groups=[{"name": group["name"]}])
     atlas = base_dataset(name="atlas-riesgos", title="Atlas de riesgos naturales 1990",
                          notes="Zonas de inundación y deslave.", tag_string="riesgos",
