@@ -481,6 +481,10 @@ def test_replica_profile_is_a_standby_of_db(compose, ckan_env, env_example):
     # a hot standby refuses to start with fewer connections than its primary
     assert int(setting(replica["command"], "max_connections")) >= int(setting(db["command"], "max_connections"))
     assert setting(db["command"], "max_slot_wal_keep_size"), "an abandoned slot would keep WAL forever"
+    # the planner cost the search is tuned and tested with (scripts/services.sh, README)
+    for command in (db["command"], replica["command"]):
+        assert setting(command, "random_page_cost") == "1.1"
+    assert "-c random_page_cost=1.1" in (ROOT / "scripts" / "services.sh").read_text(encoding="utf-8")
     # CKAN: no replica unless asked (SACH_SEARCH_REPLICAS empty), and the README's value names the service
     assert ckan_env["SACH_SEARCH_REPLICAS"] == "${SACH_SEARCH_REPLICAS:-}"
     assert env_example["SACH_SEARCH_REPLICAS"] == ""

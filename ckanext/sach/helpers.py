@@ -22,6 +22,7 @@ __all__ = [
     "sach_date",
     "sach_datetime",
     "sach_error_detail",
+    "sach_facets_estimated",
     "sach_homepage",
     "sach_municipality_name",
     "sach_pnt_url",
@@ -145,3 +146,15 @@ def sach_error_detail(code: Any, content: Any) -> str:
     except (KeyError, TypeError, ValueError):
         generic = None
     return "" if not text or text == (generic or "").strip() else text
+
+
+def sach_facets_estimated() -> bool:
+    """Whether the facet counts of this page's search were estimated from a sample of its
+    matches (`ckanext.sach.search.facet_sample_size`; only with `sach_pgsearch`)."""
+    from ckanext.sach import search
+
+    if not search.is_active():
+        return False
+    from ckanext.sach.search import connection
+
+    return connection.facets_estimated()

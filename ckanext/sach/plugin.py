@@ -122,6 +122,16 @@ class SachPgSearchPlugin(p.SingletonPlugin):
 
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IPackageController: say when the facet counts are estimates (a sample of a broad search)
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        from ckanext.sach.search import connection
+
+        search_results["facets_estimated"] = connection.facets_estimated()
+        return search_results
 
     # IConfigurer runs before CKAN's start-up Solr schema check; IConfigurable after it.
     def update_config(self, config: Any) -> None:

@@ -39,3 +39,10 @@ def replica_retry_seconds() -> float:
     """How long an unreachable replica is left aside before it is tried again."""
     value = tk.config.get("ckanext.sach.search.replica_retry_seconds", None)
     return 30.0 if value is None or value == "" else float(value)
+
+
+def facet_sample_size() -> int:
+    """Above this many matches, facet counts are estimated from a uniform sample of this many
+    matches (0: always counted exactly)."""
+    value = tk.config.get("ckanext.sach.search.facet_sample_size", None)
+    return 5000 if value is None or value == "" else max(0, int(value))

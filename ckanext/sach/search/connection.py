@@ -8,7 +8,9 @@ document are committed (or rolled back) in the same transaction.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +58,16 @@ UPSERT = sa.text(
         indexed_at = EXCLUDED.indexed_at
     """  # noqa: S608 -- the weights are constants of this module; values are bound
 )
+
+
+# Whether the facet counts of the latest search in this context were estimated from a sample
+# (see `_Plan._sample_filter`); set by every search, read by the pages and `package_search`.
+_facets_estimated: ContextVar[bool] = ContextVar("sach_facets_estimated", default=False)
+
+
+def facets_estimated() -> bool:
+    """Whether the facet counts of the latest search run in this context are estimates."""
+    return _facets_estimated.get()
 
 
 class Results:
@@ -262,6 +274,7 @@ class PgSearchConnection:
             if not fill.hit:
                 fill.value = self._run(statement, plan, fill)
         answer = fill.value
+        _facets_estimated.set(bool(answer.get("facets_estimated")))
         return Results(self._decoded(answer["docs"]), answer["hits"], {"facet_fields": answer["facets"]})
 
     def _run(self, statement: Any, plan: _Plan, fill: Fill) -> dict[str, Any]:
@@ -275,12 +288,19 @@ class PgSearchConnection:
             log.warning("Search query failed: %s", e.orig)
             raise SearchError("The search query could not be run") from None
         hits = next((int(r["c"]) for r in rows_out if r["kind"] == 0), 0)
+        # kind 3: how many matches the facets counted (fewer than the hits: a sample)
+        counted = next((int(r["c"]) for r in rows_out if r["kind"] == 3), hits)
         facet_rows = [(r["f"], r["v"], r["c"]) for r in rows_out if r["kind"] == 1]
         result_rows = sorted((r for r in rows_out if r["kind"] == 2), key=lambda r: r["rn"])
+        estimated = 0 < counted < hits
         answer = {
             "docs": [self._doc(row, plan.fl, plan.want_all) for row in result_rows],
             "hits": int(hits),
-            "facets": self._facets(plan.facet_fields, facet_rows, plan.facet_limit, plan.facet_sort),
+            "facets": self._facets(
+                plan.facet_fields, facet_rows, plan,
+                scale=hits / counted if estimated else 1.0,
+            ),
+            "facets_estimated": estimated,
         }
         if cache_key is not None:
             fill.put(answer)
@@ -295,11 +315,16 @@ class PgSearchConnection:
 
     @staticmethod
     def _facets(
-        fields: list[str], rows: list[Any], limit: int, sort: str
+        fields: list[str], rows: list[Any], plan: _Plan, scale: float = 1.0
     ) -> dict[str, list[Any]]:
+        """Facet counts by field, as Solr lists them; counts from a sample are scaled to the
+        hits (a value seen in the sample counts at least 1) before `facet.mincount` applies."""
+        limit, sort = plan.facet_limit, plan.facet_sort
         grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
         for field, value, count in rows:
-            grouped[field].append((value, int(count)))
+            scaled = max(1, math.floor(int(count) * scale + 0.5))
+            if scaled >= plan.facet_mincount:
+                grouped[field].append((value, scaled))
         out: dict[str, list[Any]] = {}
         for field, values in grouped.items():
             if sort == "index":
@@ -339,9 +364,10 @@ def _facet_fields(params: dict[str, Any]) -> list[str]:
 
 
 # Every part of a search statement returns these columns (UNION ALL): kind 0 is the hit count
-# (c), kind 1 a facet value (f, v, c), kind 2 a result row (doc, stored-apart columns, score, rn).
+# (c), kind 1 a facet value (f, v, c), kind 2 a result row (doc, stored-apart columns, score, rn),
+# kind 3 how many matches the facets counted (c; fewer than the hits when they were sampled).
 _COUNT_COLUMNS = (
-    "0 AS kind, NULL::text AS f, NULL::text AS v, CAST({count} AS bigint) AS c, NULL::jsonb AS doc, "
+    "{kind} AS kind, NULL::text AS f, NULL::text AS v, CAST({count} AS bigint) AS c, NULL::jsonb AS doc, "
     "NULL::text AS data_dict, NULL::text AS validated_data_dict, NULL::real AS score, "
     "NULL::bigint AS rn"
 )
@@ -369,6 +395,7 @@ class _Plan:
     facet_mincount: int
     facet_sort: str
     listing: visibility.Visibility | None
+    facet_sample: int = 0
 
     @property
     def want_all(self) -> bool:
@@ -409,7 +436,7 @@ class _Plan:
         tally's classes (exact, see `visibility`), the page an ordered scan with a limit."""
         classes = listing.where(self.builder)
         parts = [
-            f"SELECT {_COUNT_COLUMNS.format(count='COALESCE(sum(y.n), 0)')} "  # noqa: S608 -- constant SQL, bound values
+            f"SELECT {_COUNT_COLUMNS.format(kind=0, count='COALESCE(sum(y.n), 0)')} "  # noqa: S608 -- constant SQL, bound values
             f"FROM sach_search_tally AS y WHERE y.term = 0 AND {classes}"
         ]
         if self.facet_fields:
@@ -431,18 +458,30 @@ class _Plan:
         page's order stops after the page, and the count reads only an index where one covers
         the filters."""
         parts = [
-            f"SELECT {_COUNT_COLUMNS.format(count='count(*)')} "  # noqa: S608 -- constant SQL, bound values
+            f"SELECT {_COUNT_COLUMNS.format(kind=0, count='count(*)')} "  # noqa: S608 -- constant SQL, bound values
             f"FROM sach_search_doc AS d WHERE {self.where_sql}"
         ]
         if self.rows:
             parts.append(self._ordered_page())
         return " UNION ALL ".join(parts)
 
+    def _sample_filter(self) -> str:
+        """The matches whose facet terms are counted: all of them up to `facet_sample` matches,
+        else a uniform sample of about that many (`m.h`: 20 bits of the hash of index_id, an md5
+        hex digest, so they spread evenly; the same query always draws the same sample)."""
+        if not self.facet_sample:
+            return "TRUE"
+        size = self.builder.param(self.facet_sample)
+        return f"(n.c <= {size} OR m.h < {size} * 1048576.0 / NULLIF(n.c, 0))"
+
     def _one_pass_sql(self) -> str:
-        """One pass over the matching rows (m) gives the hit count, every facet and the page;
-        facets count the integer terms each row carries (see sach_search_term), and only the
-        page's rows fetch their stored documents."""
+        """One pass over the matching rows (m) gives the hit count (n), the facets (f) and the
+        page; facets count the integer terms each row carries (see sach_search_term), over every
+        match or a sample of them (term 0, which every row counts once, is the number of rows
+        counted), and only the page's rows fetch their stored documents."""
         matched = ["d.index_id", f"CAST({self.rank} AS real) AS score", "d.facet_terms"]
+        if self.facet_sample:
+            matched.append("hashtext(d.index_id) & 1048575 AS h")
         # Sort keys the row already carries are not stored twice: ts_rank is real already, so a
         # sort on the rank reuses `score` (ranked once per row), and the tie-breaker index_id
         # is the row's own column (less to keep per match of a broad query).
@@ -454,13 +493,18 @@ class _Plan:
         )
         # unnest in the select list (one set-returning projection over m) costs less per term
         # than a lateral function scan per row
-        counts = (
-            "SELECT e.term, count(*) AS c FROM (SELECT unnest(m.facet_terms) AS term FROM m) AS e "  # noqa: S608 -- constant SQL, bound values
-            f"GROUP BY e.term HAVING count(*) >= {self.builder.param(self.facet_mincount)}"
+        counted = (
+            "f AS MATERIALIZED (SELECT e.term, count(*) AS c FROM (SELECT "  # noqa: S608 -- constant SQL, bound values
+            f"unnest(array_prepend(0, m.facet_terms)) AS term FROM m, n WHERE {self._sample_filter()}) "
+            "AS e GROUP BY e.term)"
         )
+        # from a sample, facet.mincount applies to the scaled counts (see `_facets`)
+        mincount = 1 if self.facet_sample else self.facet_mincount
+        facet_counts = f"SELECT f.term, f.c FROM f WHERE f.c >= {self.builder.param(mincount)}"  # noqa: S608 -- constant SQL, bound values
         parts = [
-            f"SELECT {_COUNT_COLUMNS.format(count='count(*)')} FROM m",  # noqa: S608 -- constant SQL, bound values
-            _FACET_ROW.format(counts=counts)
+            f"SELECT {_COUNT_COLUMNS.format(kind=0, count='n.c')} FROM n",  # noqa: S608 -- constant SQL, bound values
+            f"SELECT {_COUNT_COLUMNS.format(kind=3, count='f.c')} FROM f WHERE f.term = 0",  # noqa: S608 -- constant SQL, bound values
+            _FACET_ROW.format(counts=facet_counts)
             + f"JOIN sach_search_term AS t ON t.id = x.term WHERE {self._term_filter()}",
         ]
         if self.rows:
@@ -469,7 +513,9 @@ class _Plan:
             )
         return (
             f"WITH m AS MATERIALIZED (SELECT {', '.join(matched)} "  # noqa: S608 -- constant SQL, bound values
-            f"FROM sach_search_doc AS d WHERE {self.where_sql}) " + " UNION ALL ".join(parts)
+            f"FROM sach_search_doc AS d WHERE {self.where_sql}), "
+            f"n AS MATERIALIZED (SELECT count(*) AS c FROM m), {counted} "
+            + " UNION ALL ".join(parts)
         )
 
 
@@ -500,4 +546,5 @@ def _plan(q: str | None, params: dict[str, Any]) -> _Plan:
         facet_mincount=max(1, _int_param(params, "facet.mincount", 1)),
         facet_sort=str(params.get("facet.sort") or ("count" if facet_limit > 0 else "index")),
         listing=visibility.classify(q, fqs, builder.default_operator),
+        facet_sample=search_config.facet_sample_size(),
     )
