@@ -1,6 +1,6 @@
 """Facet counts of a very broad search are estimated from a sample of its matches, and say so.
 
-`ckanext.sach.search.facet_sample_size` (5,000 by default; 6 here, over a catalogue of 24) is how
+`ckanext.sach.search.facet_sample_size` (2,000 by default; 6 here, over a catalogue of 24) is how
 many matches the facets count: a search that matches more gets facet counts scaled from a uniform
 sample of about that many, `facets_estimated: true` in the API and "≈" on the page, while its hit
 count and its results (order included) stay exactly those of a full count. Up to that many matches

@@ -45,4 +45,4 @@ def facet_sample_size() -> int:
     """Above this many matches, facet counts are estimated from a uniform sample of this many
     matches (0: always counted exactly)."""
     value = tk.config.get("ckanext.sach.search.facet_sample_size", None)
-    return 5000 if value is None or value == "" else max(0, int(value))
+    return 2000 if value is None or value == "" else max(0, int(value))
