@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import json
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -679,7 +678,14 @@ class QueryBuilder(TreeVisitor):
         if field in document.ARRAY_COLUMNS:
             return f"d.{field} @> ARRAY[CAST({self.param(value)} AS text)]"
         if document.in_fields(field):
-            return f"d.fields @> CAST({self.param(json.dumps({field: [value]}))} AS jsonb)"
+            # Every (field, value) of the `fields` document is a term the row carries inline
+            # (facet_terms, GIN-indexed): the same rows as `fields @> {field: [value]}` without
+            # reading `fields`, which lives out of line (migration 6f2d8b1c9e47). A value no
+            # document carries has no term: ARRAY[NULL] is contained in no row.
+            return (
+                "d.facet_terms @> ARRAY[(SELECT t.id FROM sach_search_term AS t "  # noqa: S608 -- constant SQL, bound values
+                f"WHERE t.field = {self.param(field)} AND t.value = {self.param(value)})]"
+            )
         values = self._values(field)
         return self._any_value(values, f"e.v = {self.param(value)}")
 

@@ -7,8 +7,9 @@ the width of the heap it walks. With a TOAST target of 4080 bytes and `fields` k
 filter document and the stored `doc` stayed inline beside the search vector, two rows to a page.
 With a target of 2400 and `fields` EXTENDED (the vector, facet terms, permission labels and the
 short filter and sort columns stay MAIN: compressed or moved only when a row cannot fit otherwise)
-a row keeps about 2 KB, three to a page (bench/RESULTS.md, issue #14). Fielded filters read
-`fields` out of line, only for the rows their GIN index selects.
+a row keeps about 2 KB, three to a page (bench/RESULTS.md, issue #14). Fielded exact filters
+(`res_format:"CSV"`) no longer read `fields` (out of line now): they test the row's facet terms,
+which a new GIN index serves.
 
 The rewrite (CLUSTER, in the migration's transaction) lays out the existing rows at once; searches
 wait for it (an exclusive lock: seconds for tens of thousands of datasets).
@@ -39,9 +40,14 @@ def upgrade() -> None:
         + ", ".join(f"ALTER COLUMN {name} SET STORAGE MAIN" for name in _INLINE)
     )
     op.execute("CLUSTER sach_search_doc USING sach_search_doc_pkey")
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS sach_search_doc_facet_terms_idx "
+        "ON sach_search_doc USING gin (facet_terms)"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS sach_search_doc_facet_terms_idx")
     op.execute(
         "ALTER TABLE sach_search_doc ALTER COLUMN fields SET STORAGE MAIN, "
         + ", ".join(f"ALTER COLUMN {name} SET STORAGE EXTENDED" for name in _INLINE)
