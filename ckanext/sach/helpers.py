@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from markupsafe import Markup
+
 import ckan.plugins.toolkit as tk
 
 from ckanext.sach import config, dates, values
@@ -25,6 +27,7 @@ __all__ = [
     "sach_facets_estimated",
     "sach_homepage",
     "sach_municipality_name",
+    "sach_pager",
     "sach_pnt_url",
     "sach_split_names",
     "sach_today",
@@ -158,3 +161,21 @@ def sach_facets_estimated() -> bool:
     from ckanext.sach.search import connection
 
     return connection.facets_estimated()
+
+
+def sach_pager(page: Any, label: str, **kwargs: Any) -> Markup:
+    """CKAN's pager (``page.pager(**kwargs)``) inside a navigation named ``label``, with previous
+    and next links a screen reader can name: CKAN's are bare chevron icons (axe: link-name)."""
+    from dominate import tags
+
+    def symbol(icon: str, words: str) -> Any:
+        span = tags.span()
+        span.add(tags.i(cls=f"fa-solid {icon}", aria_hidden="true"))
+        span.add(tags.span(words, cls="visually-hidden"))
+        return span
+
+    pager = page.pager(symbol_previous=symbol("fa-chevron-left", tk._("Página anterior")),
+                       symbol_next=symbol("fa-chevron-right", tk._("Página siguiente")), **kwargs)
+    if not pager:
+        return Markup("")
+    return Markup('<nav aria-label="{}">{}</nav>').format(label, pager)  # pager: Markup already

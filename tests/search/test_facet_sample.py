@@ -28,6 +28,10 @@ TOTAL = 24
 
 @pytest.fixture
 def catalogue(app: Any) -> None:
+    build_catalogue()
+
+
+def build_catalogue() -> None:
     """24 public datasets about "presupuesto", spread over 3 organizations and 3 formats; the
     first 4 also mention "alumbrado"."""
     sysadmin = factories.Sysadmin()
